@@ -1,0 +1,24 @@
+// `npm start`: the whole supergraph in one process on embedded databases under .data/.
+import { DEMO_PASSWORD, DEMO_USERS } from '../subgraphs/shared/demo.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
+import { runMain, stopOnSignals } from '../subgraphs/shared/process.js';
+import { loadEmbeddedConfig } from './config.js';
+import { startEmbedded } from './start.js';
+
+runMain(async () => {
+  const config = loadEmbeddedConfig(process.env);
+  const supergraph = await startEmbedded(config);
+  const width = Math.max(...Object.keys(supergraph.subgraphUrls).map((name) => name.length)) + 10;
+  const lines = [
+    '',
+    'Supergraph is up.',
+    `  ${'gateway'.padEnd(width)}${supergraph.gatewayUrl}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`,
+    ...Object.entries(supergraph.subgraphUrls).map(([name, url]) => `  ${`${name} subgraph`.padEnd(width)}${url}`),
+    `  ${'data'.padEnd(width)}${config.dataDir}  (delete it to start over)`,
+    `  demo accounts: ${DEMO_USERS.map(({ username }) => username).join(', ')} (password "${DEMO_PASSWORD}")`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  stopOnSignals(supergraph.stop, createLogger('embedded', config.logLevel, config.production));
+});

@@ -1,0 +1,7 @@
+import type { Viewer } from '../subgraphs/shared/auth.js';
+
+/** A gateway request: who it acts as, and the header every subgraph fetch forwards. */
+export interface GatewayContext {
+  viewer: Viewer | null;
+  authorization: string | undefined;
+}

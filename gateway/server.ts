@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { createTokenVerifier } from '../subgraphs/shared/auth.js';
+import { formatError } from '../subgraphs/shared/errors.js';
+import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from '../subgraphs/shared/http.js';
+import type { Routes } from '../subgraphs/shared/http.js';
+import { apolloLogger, createLogger } from '../subgraphs/shared/logger.js';
+import type { RunningServer } from '../subgraphs/shared/server.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { createFetcher, SubgraphDataSource } from './data-source.js';
+import { limitErrors } from './limits.js';
+
+/** Page-size and other limits, checked once the operation is known and before planning. */
+const limitsPlugin: ApolloServerPlugin<GatewayContext> = {
+  requestDidStart: async () => ({
+    didResolveOperation: async ({ document, request }) => {
+      const [first] = limitErrors(document, request.variables);
+      if (first) throw first;
+    },
+  }),
+};
+
+function readSupergraph(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`No supergraph at ${path}: run \`npm run compose\` first`);
+  }
+}
+
+/** The federation gateway: one GraphQL endpoint over every subgraph in the supergraph. */
+export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
+  const logger = createLogger('gateway', config.logLevel, config.production);
+  const { fetcher, close } = createFetcher(config.subgraphTimeoutMs);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readSupergraph(config.supergraphPath),
+    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher }),
+    logger: apolloLogger(logger),
+  });
+  const verifier = createTokenVerifier({ key: config.verification, issuer: config.issuer, audience: config.audience });
+
+  const routes: Routes = {};
+  const httpServer = createHttpServer(routes, logger);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.introspection,
+    // Without introspection, "did you mean …?" hints would leak the schema anyway.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: (formatted) => formatError(formatted, { production: config.production }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin,
+    ],
+    logger: apolloLogger(logger),
+  });
+  await apollo.start();
+
+  routes[GRAPHQL_PATH] = graphqlHandler(
+    apollo,
+    async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }),
+    { origins: config.corsOrigins },
+  );
+  routes['/health'] = (_request, response) => sendJson(response, 200, { status: 'ok' });
+
+  const port = await listen(httpServer, config.port, config.host);
+  const url = localUrl(config.host, port, GRAPHQL_PATH);
+  logger.info('gateway listening', { url });
+  return {
+    url,
+    port,
+    async stop() {
+      await apollo.stop();
+      await close();
+    },
+  };
+}

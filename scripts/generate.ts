@@ -1,0 +1,48 @@
+// `npm run generate`: every domain's Prisma client and every subgraph's resolver types.
+// Skipped when none of their inputs changed since the last run, so `npm start` stays quick.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+
+const run = promisify(execFile);
+const STAMP = 'node_modules/.cache/supergraph/generate.sha256';
+
+const domains = readdirSync('prisma').filter((name) => existsSync(`prisma/${name}/schema.prisma`));
+const { subgraphs } = parse(readFileSync('supergraph.yaml', 'utf8')) as { subgraphs: Record<string, unknown> };
+const inputs = [
+  ...domains.map((name) => `prisma/${name}/schema.prisma`),
+  ...Object.keys(subgraphs).map((name) => `subgraphs/${name}/schema.graphql`),
+  'codegen.ts',
+  'supergraph.yaml',
+  'package-lock.json',
+];
+const outputs = [
+  ...domains.map((name) => `prisma/${name}/generated/client.ts`),
+  ...Object.keys(subgraphs).map((name) => `subgraphs/${name}/__generated__/resolvers-types.ts`),
+];
+
+const digest = createHash('sha256');
+for (const file of inputs) digest.update(file).update(existsSync(file) ? readFileSync(file) : '');
+const fingerprint = digest.digest('hex');
+
+if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint && outputs.every((file) => existsSync(file))) {
+  console.log('generate: up to date');
+} else {
+  // `prisma generate` never runs the schema engine, but the CLI insists on a path to one
+  // and would otherwise try to download it (DESIGN.md): any existing file will do.
+  const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env['PRISMA_SCHEMA_ENGINE_BINARY'] ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+  await Promise.all(
+    domains.map((domain) =>
+      run(process.execPath, ['node_modules/prisma/build/index.js', 'generate', '--config', 'prisma/prisma.config.ts'], {
+        env: { ...env, PRISMA_DOMAIN: domain },
+      }),
+    ),
+  );
+  await run(process.execPath, ['node_modules/@graphql-codegen/cli/esm/bin.js', '--config', 'codegen.ts']);
+  mkdirSync(dirname(STAMP), { recursive: true });
+  writeFileSync(STAMP, fingerprint);
+  console.log(`generate: ${domains.length} Prisma clients, ${Object.keys(subgraphs).length} resolver type files`);
+}

@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A per-request loader over one batched query. `fetch` gets the distinct keys of every
+ * `load` in the same tick and returns rows in any order; each key gets its row or `missing`.
+ */
+export function batchLoader<Key, Row, Value = Row>(
+  fetch: (keys: readonly Key[]) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
+  valueOf: (row: Row) => Value,
+  missing: Value,
+): DataLoader<Key, Value> {
+  return new DataLoader<Key, Value>(async (keys) => {
+    const found = new Map<Key, Value>();
+    for (const row of await fetch(keys)) found.set(keyOf(row), valueOf(row));
+    return keys.map((key) => (found.has(key) ? (found.get(key) as Value) : missing));
+  });
+}
+
+/** A loader of rows by id; null for ids with no row. */
+export const rowLoader = <Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>): DataLoader<string, Row | null> =>
+  batchLoader<string, Row, Row | null>(fetch, (row) => row.id, (row) => row, null);

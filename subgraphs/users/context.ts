@@ -1,0 +1,20 @@
+import type { SubgraphContext } from '../shared/server.js';
+import type { PubSub } from '../shared/pubsub.js';
+import type { Accounts } from './accounts.js';
+import type { Directory } from './directory.js';
+import type { Follows } from './follows.js';
+import type { Loaders } from './loaders.js';
+
+/** A users request: the viewer and its DataLoaders, plus the domain services built at start. */
+export interface Context extends SubgraphContext {
+  loaders: Loaders;
+  accounts: Accounts;
+  follows: Follows;
+  directory: Directory;
+  pubsub: PubSub;
+  /**
+   * Set by register, login and refreshToken: the request has just proved it is this user,
+   * so the payload may show what only the user may see (their email).
+   */
+  signedInUserId: string | null;
+}

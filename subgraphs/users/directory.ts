@@ -1,0 +1,31 @@
+import type { Prisma, PrismaClient } from '../../prisma/users/generated/client.js';
+import { toConnection } from '../shared/pagination.js';
+import type { PageRequest } from '../shared/pagination.js';
+import { optionalText } from '../shared/text.js';
+import type { UserConnectionModel, UserModel } from './models.js';
+
+export type Directory = ReturnType<typeof createDirectory>;
+
+/** Finding users: by username, and the searchable list. */
+export function createDirectory(db: PrismaClient) {
+  return {
+    byUsername(username: string): Promise<UserModel | null> | null {
+      const usernameKey = username.trim().toLowerCase();
+      return /^[a-z0-9_]{3,30}$/.test(usernameKey) ? db.user.findUnique({ where: { usernameKey } }) : null;
+    },
+
+    /** Users newest first; `search` matches part of the username or display name, regardless of case. */
+    async list(search: string | null | undefined, { first, after }: PageRequest): Promise<UserConnectionModel> {
+      const term = optionalText(search, { field: 'search', max: 100 });
+      const matching: Prisma.UserWhereInput = term
+        ? { OR: [{ usernameKey: { contains: term.toLowerCase() } }, { displayName: { contains: term, mode: 'insensitive' } }] }
+        : {};
+      const rows = await db.user.findMany({
+        where: after ? { AND: [matching, { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }] } : matching,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: first + 1,
+      });
+      return { ...toConnection(rows, first, (user) => ({ at: user.createdAt, id: user.id }), (user) => user), totalCount: () => db.user.count({ where: matching }) };
+    },
+  };
+}

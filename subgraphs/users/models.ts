@@ -1,0 +1,24 @@
+// What the users resolvers return for each GraphQL type (codegen mappers, see codegen.ts).
+import type { User } from '../../prisma/users/generated/client.js';
+import type { Connection } from '../shared/pagination.js';
+
+export type UserModel = User;
+
+/** `totalCount` is counted only when a client selects it. */
+export interface UserConnectionModel extends Connection<UserModel> {
+  totalCount: () => Promise<number>;
+}
+
+/** The payload of a `userStatsChanged` event: the entity key and the counts. */
+export interface UserStatsModel {
+  userId: string;
+  followersCount: number;
+  followingCount: number;
+}
+
+export interface AuthPayloadModel {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: UserModel;
+}

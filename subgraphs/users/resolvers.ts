@@ -1,0 +1,74 @@
+import { requireViewer } from '../shared/auth.js';
+import { notFound } from '../shared/errors.js';
+import { isId, pageRequest, requireId } from '../shared/pagination.js';
+import { DateTime } from '../shared/scalars.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
+import type { Context } from './context.js';
+import { userStatsChannel } from './follows.js';
+import type { AuthPayloadModel, UserModel, UserStatsModel } from './models.js';
+
+const signedIn = async (context: Context, payload: Promise<AuthPayloadModel>): Promise<AuthPayloadModel> => {
+  const result = await payload;
+  context.signedInUserId = result.user.id;
+  return result;
+};
+
+/** Whether the request may see the user's private fields: it is the user, or an admin. */
+const mayReadPrivate = (user: UserModel, { viewer, signedInUserId }: Context): boolean =>
+  signedInUserId === user.id || (viewer !== null && (viewer.id === user.id || viewer.role === 'ADMIN'));
+
+export const resolvers: Resolvers = {
+  DateTime,
+
+  Query: {
+    me: (_, __, { viewer, loaders }) => (viewer ? loaders.user.load(viewer.id) : null),
+    user: (_, { id }, { loaders }) => (isId(id) ? loaders.user.load(id.toLowerCase()) : null),
+    userByUsername: (_, { username }, { directory }) => directory.byUsername(username),
+    users: (_, args, { directory }) => directory.list(args.search, pageRequest(args)),
+  },
+
+  Mutation: {
+    register: (_, { input }, context) => signedIn(context, context.accounts.register(input)),
+    login: (_, { usernameOrEmail, password }, context) => signedIn(context, context.accounts.login(usernameOrEmail, password)),
+    refreshToken: (_, { refreshToken }, context) => signedIn(context, context.accounts.refresh(refreshToken)),
+    logout: (_, { refreshToken }, { accounts }) => accounts.logout(refreshToken),
+    updateProfile: (_, { input }, { viewer, accounts }) => accounts.updateProfile(requireViewer(viewer), input),
+    changePassword: (_, { currentPassword, newPassword }, { viewer, accounts }) =>
+      accounts.changePassword(requireViewer(viewer), currentPassword, newPassword),
+    follow: (_, { userId }, { viewer, follows }) => follows.follow(requireViewer(viewer), userId),
+    unfollow: (_, { userId }, { viewer, follows }) => follows.unfollow(requireViewer(viewer), userId),
+  },
+
+  Subscription: {
+    userStatsChanged: {
+      subscribe: async (_, { userId }, { loaders, pubsub }) => {
+        const id = requireId(userId, 'userId');
+        if (!(await loaders.user.load(id))) throw notFound('No user has that id.');
+        return pubsub.subscribe<UserStatsModel>(userStatsChannel(id));
+      },
+      resolve: (event: UserStatsModel) => event,
+    },
+  },
+
+  User: {
+    __resolveReference: ({ id }, { loaders }) => (isId(id) ? loaders.user.load(id.toLowerCase()) : null),
+    email: (user, _, context) => (mayReadPrivate(user, context) ? user.email : null),
+    followersCount: (user, _, { loaders }) => loaders.followersCount.load(user.id),
+    followingCount: (user, _, { loaders }) => loaders.followingCount.load(user.id),
+    isFollowedByViewer: (user, _, { loaders }) => loaders.followedByViewer.load(user.id),
+    followers: (user, args, { follows }) => follows.followers(user.id, pageRequest(args)),
+    following: (user, args, { follows }) => follows.following(user.id, pageRequest(args)),
+  },
+
+  UserConnection: {
+    totalCount: (connection) => connection.totalCount(),
+  },
+
+  UserStats: {
+    user: async (stats, _, { loaders }) => {
+      const user = await loaders.user.load(stats.userId);
+      if (!user) throw notFound('The user no longer exists.');
+      return user;
+    },
+  },
+};
