@@ -8,12 +8,12 @@ import { startEmbedded } from './start.js';
 runMain(async () => {
   const config = loadEmbeddedConfig(process.env);
   const supergraph = await startEmbedded(config);
-  const width = Math.max(...Object.keys(supergraph.subgraphUrls).map((name) => name.length)) + 10;
+  const width = Math.max(...Object.keys(supergraph.subgraphs).map((name) => name.length)) + 10;
   const lines = [
     '',
     'Supergraph is up.',
     `  ${'gateway'.padEnd(width)}${supergraph.gatewayUrl}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`,
-    ...Object.entries(supergraph.subgraphUrls).map(([name, url]) => `  ${`${name} subgraph`.padEnd(width)}${url}`),
+    ...Object.entries(supergraph.subgraphs).map(([name, { url }]) => `  ${`${name} subgraph`.padEnd(width)}${url}`),
     `  ${'data'.padEnd(width)}${config.dataDir}  (delete it to start over)`,
     `  demo accounts: ${DEMO_USERS.map(({ username }) => username).join(', ')} (password "${DEMO_PASSWORD}")`,
     'Press Ctrl-C to stop.',

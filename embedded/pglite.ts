@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedDatabase {
   /** A PostgreSQL URL for `pg` and Prisma. Give its pool one connection (DESIGN.md). */
   url: string;
-  /** True when the data directory did not exist: this is the first run. */
-  created: boolean;
   close(): Promise<void>;
 }
 
@@ -15,13 +12,11 @@ export interface EmbeddedDatabase {
  * port. PGlite is one session: one connection at a time, so the owner's pool has size one.
  */
 export async function openEmbeddedDatabase(dir: string): Promise<EmbeddedDatabase> {
-  const created = !existsSync(dir);
   const db = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
   return {
     url: `postgresql://postgres@${server.getServerConn()}/postgres`,
-    created,
     async close() {
       await server.stop();
       await db.close();

@@ -7,16 +7,90 @@ import { composeSupergraph, readSupergraphConfig } from '../gateway/supergraph.j
 import { databaseUrlVariable, defaultSubgraphPort, DOMAINS } from '../subgraphs/shared/config.js';
 import type { Domain, Env } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
+import type { RunningSubgraph } from '../subgraphs/shared/server.js';
 import { generateSigningKeyPem } from '../subgraphs/users/keys.js';
 import type { EmbeddedConfig } from './config.js';
 import { openEmbeddedDatabase } from './pglite.js';
 import { SUBGRAPH_STARTERS } from './subgraphs.js';
 
-export interface EmbeddedSupergraph {
+export interface RunningSupergraph {
   gatewayUrl: string;
-  /** Subgraph name → its GraphQL URL. */
-  subgraphUrls: Record<string, string>;
+  subgraphs: Record<string, RunningSubgraph>;
   stop(): Promise<void>;
+}
+
+export interface SupergraphOptions {
+  /** Passed to every process: NODE_ENV, LOG_LEVEL, REDIS_URL, and any other setting. */
+  env: Env;
+  /** Extra variables for the gateway only (for tests: NODE_ENV=production, …). */
+  gatewayEnv?: Env;
+  gatewayPort: number;
+  gatewayHost?: string | undefined;
+  /** 0 for any free port. */
+  subgraphPort: (domain: Domain) => number;
+  /** A database for the domain; `close` runs after its subgraph stopped. */
+  openDatabase: (domain: Domain) => Promise<{ url: string; close: () => Promise<void> }>;
+  poolSize: number;
+  signingKeyPem: string;
+  /** Where the composed supergraph.graphql is written for the gateway. */
+  workDir: string;
+}
+
+const isDomain = (name: string): name is Domain => (DOMAINS as readonly string[]).includes(name);
+
+/**
+ * Every subgraph in supergraph.yaml and the gateway, in this process, each configured from
+ * an environment exactly as its own `main.ts` would be. The embedded default and the
+ * integration tests differ only in the databases they hand it.
+ */
+export async function startSupergraph(options: SupergraphOptions): Promise<RunningSupergraph> {
+  const logger = createLogger('supergraph', 'warn');
+  const publicKeyPem = createPublicKey(options.signingKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+  const entries = readSupergraphConfig();
+  const supergraphPath = join(options.workDir, 'supergraph.graphql');
+  writeFileSync(supergraphPath, composeSupergraph(entries).supergraphSdl);
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.splice(0)) await step().catch((error: unknown) => logger.error('stop failed', { error }));
+  };
+  try {
+    const subgraphs: Record<string, RunningSubgraph> = {};
+    await Promise.all(
+      entries.map(async ({ name }) => {
+        const start = SUBGRAPH_STARTERS[name];
+        if (!start || !isDomain(name)) throw new Error(`supergraph.yaml lists "${name}", which this build cannot start`);
+        const database = await options.openDatabase(name);
+        stops.push(database.close);
+        const subgraph = await start({
+          ...options.env,
+          HOST: '127.0.0.1',
+          PORT: String(options.subgraphPort(name)),
+          [databaseUrlVariable(name)]: database.url,
+          DATABASE_POOL_SIZE: String(options.poolSize),
+          ...(name === 'users' ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
+        });
+        stops.unshift(subgraph.stop);
+        subgraphs[name] = subgraph;
+      }),
+    );
+    const gateway = await startGateway(
+      loadGatewayConfig({
+        ...options.env,
+        HOST: options.gatewayHost,
+        PORT: String(options.gatewayPort),
+        SUPERGRAPH_PATH: supergraphPath,
+        JWT_PUBLIC_KEY: publicKeyPem,
+        ...Object.fromEntries(Object.entries(subgraphs).map(([name, { url }]) => [subgraphUrlVariable(name), url])),
+        ...options.gatewayEnv,
+      }),
+    );
+    stops.unshift(gateway.stop);
+    return { gatewayUrl: gateway.url, subgraphs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** The token signing key, made on first run and kept with the data (readable by the owner only). */
@@ -26,61 +100,22 @@ function ensureSigningKey(dataDir: string): string {
   return readFileSync(path, 'utf8');
 }
 
-const isDomain = (name: string): name is Domain => (DOMAINS as readonly string[]).includes(name);
-
 /**
- * The whole supergraph in one process: a PGlite database per domain under `dataDir`, every
- * subgraph in supergraph.yaml (migrated, and seeded on first run), and the gateway.
+ * The embedded default (`npm start`): a PGlite database per domain under `dataDir`, demo
+ * data seeded into each on first run. Subgraphs take ports 4001–4006, or free ports when
+ * the gateway's port is 0.
  */
-export async function startEmbedded(config: EmbeddedConfig): Promise<EmbeddedSupergraph> {
-  const logger = createLogger('embedded', config.logLevel, config.production);
+export function startEmbedded(config: EmbeddedConfig): Promise<RunningSupergraph> {
   mkdirSync(config.dataDir, { recursive: true });
-  const signingKeyPem = ensureSigningKey(config.dataDir);
-  const publicKeyPem = createPublicKey(signingKeyPem).export({ type: 'spki', format: 'pem' }).toString();
-  const entries = readSupergraphConfig();
-  const supergraphPath = join(config.dataDir, 'supergraph.graphql');
-  writeFileSync(supergraphPath, composeSupergraph(entries).supergraphSdl);
-
-  const common: Env = { NODE_ENV: config.production ? 'production' : 'development', LOG_LEVEL: config.logLevel, REDIS_URL: config.redisUrl };
-  const stops: Array<() => Promise<void>> = [];
-  const stop = async (): Promise<void> => {
-    for (const step of stops.splice(0)) await step().catch((error: unknown) => logger.error('stop failed', { error }));
-  };
-  try {
-    const subgraphUrls: Record<string, string> = {};
-    await Promise.all(
-      entries.map(async ({ name }) => {
-        const start = SUBGRAPH_STARTERS[name];
-        if (!start || !isDomain(name)) throw new Error(`supergraph.yaml lists "${name}", which this build cannot start`);
-        const database = await openEmbeddedDatabase(join(config.dataDir, name));
-        stops.push(database.close);
-        const subgraph = await start({
-          ...common,
-          HOST: '127.0.0.1',
-          PORT: String(config.port === 0 ? 0 : defaultSubgraphPort(name)),
-          [databaseUrlVariable(name)]: database.url,
-          DATABASE_POOL_SIZE: '1',
-          SEED_DEMO_DATA: 'true',
-          ...(name === 'users' ? { JWT_PRIVATE_KEY: signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
-        });
-        stops.unshift(subgraph.stop);
-        subgraphUrls[name] = subgraph.url;
-      }),
-    );
-    const gateway = await startGateway(
-      loadGatewayConfig({
-        ...common,
-        HOST: config.host,
-        PORT: String(config.port),
-        SUPERGRAPH_PATH: supergraphPath,
-        JWT_PUBLIC_KEY: publicKeyPem,
-        ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [subgraphUrlVariable(name), url])),
-      }),
-    );
-    stops.unshift(gateway.stop);
-    return { gatewayUrl: gateway.url, subgraphUrls, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  return startSupergraph({
+    env: { NODE_ENV: config.production ? 'production' : 'development', LOG_LEVEL: config.logLevel, REDIS_URL: config.redisUrl, SEED_DEMO_DATA: 'true' },
+    gatewayPort: config.port,
+    gatewayHost: config.host,
+    subgraphPort: (domain) => (config.port === 0 ? 0 : defaultSubgraphPort(domain)),
+    openDatabase: (domain) => openEmbeddedDatabase(join(config.dataDir, domain)),
+    // PGlite is a single session: a larger pool would share it (DESIGN.md).
+    poolSize: 1,
+    signingKeyPem: ensureSigningKey(config.dataDir),
+    workDir: config.dataDir,
+  });
 }

@@ -10,6 +10,7 @@ import { formatError } from '../subgraphs/shared/errors.js';
 import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from '../subgraphs/shared/http.js';
 import type { Routes } from '../subgraphs/shared/http.js';
 import { apolloLogger, createLogger } from '../subgraphs/shared/logger.js';
+import { once } from '../subgraphs/shared/process.js';
 import type { RunningServer } from '../subgraphs/shared/server.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -77,9 +78,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   return {
     url,
     port,
-    async stop() {
+    stop: once(async () => {
       await apollo.stop();
       await close();
-    },
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
@@ -9,7 +10,7 @@ import { projectPath } from '../subgraphs/shared/paths.js';
 export interface SubgraphEntry {
   name: string;
   routingUrl: string;
-  /** Path of the SDL file, relative to the project root. */
+  /** Absolute path of the SDL file (supergraph.yaml gives it relative to itself, as Rover does). */
   schemaFile: string;
 }
 
@@ -22,7 +23,7 @@ export function readSupergraphConfig(path = projectPath('supergraph.yaml')): Sub
   const config = parseYaml(readFileSync(path, 'utf8')) as RoverConfig;
   return Object.entries(config.subgraphs ?? {}).map(([name, entry]) => {
     if (!entry.routing_url || !entry.schema?.file) throw new Error(`supergraph.yaml: subgraph "${name}" needs routing_url and schema.file`);
-    return { name, routingUrl: entry.routing_url, schemaFile: entry.schema.file };
+    return { name, routingUrl: entry.routing_url, schemaFile: resolve(dirname(path), entry.schema.file) };
   });
 }
 
@@ -39,7 +40,7 @@ export interface ComposedSupergraph {
 export function composeSupergraph(subgraphs: SubgraphEntry[]): ComposedSupergraph {
   const services = subgraphs.map(({ name, routingUrl, schemaFile }) => {
     try {
-      return { name, url: routingUrl, typeDefs: parse(readFileSync(projectPath(schemaFile), 'utf8')) };
+      return { name, url: routingUrl, typeDefs: parse(readFileSync(schemaFile, 'utf8')) };
     } catch (error) {
       throw new Error(`Composition failed:\n  [${name}] ${schemaFile}: ${error instanceof Error ? error.message : String(error)}`);
     }

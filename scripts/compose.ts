@@ -1,12 +1,16 @@
-// `npm run compose`: supergraph.yaml → supergraph.graphql, the schema the gateway serves.
+// `npm run compose [-- path/to/supergraph.yaml]`: composes the subgraphs into
+// supergraph.graphql (beside the config), the schema the gateway serves.
+import { dirname, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/supergraph.js';
 import { projectPath } from '../subgraphs/shared/paths.js';
 
+const configPath = process.argv[2] ?? projectPath('supergraph.yaml');
+
 try {
-  const subgraphs = readSupergraphConfig();
+  const subgraphs = readSupergraphConfig(configPath);
   const { supergraphSdl } = composeSupergraph(subgraphs);
-  writeFileSync(projectPath('supergraph.graphql'), supergraphSdl);
+  writeFileSync(join(dirname(configPath), 'supergraph.graphql'), supergraphSdl);
   console.log(`compose: supergraph.graphql from ${subgraphs.map(({ name }) => name).join(', ')}`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

@@ -34,3 +34,9 @@ export function runMain(main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/** `fn` run at most once; later calls get the first call's promise (an idempotent stop). */
+export function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
+}

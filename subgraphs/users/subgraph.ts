@@ -5,6 +5,7 @@ import { sendJson } from '../shared/http.js';
 import { createLogger } from '../shared/logger.js';
 import { applyMigrations } from '../shared/migrate.js';
 import { projectPath } from '../shared/paths.js';
+import { once } from '../shared/process.js';
 import { createPubSub } from '../shared/pubsub.js';
 import { startSubgraphServer } from '../shared/server.js';
 import type { RunningSubgraph } from '../shared/server.js';
@@ -52,11 +53,11 @@ export async function startUsersSubgraph(config: UsersConfig): Promise<RunningSu
   return {
     ...server,
     pool,
-    async stop() {
+    stop: once(async () => {
       await server.stop();
       await pubsub.close();
       await db.$disconnect();
       await pool.end();
-    },
+    }),
   };
 }

@@ -1,0 +1,32 @@
+import { loadGatewayConfig } from './config.js';
+import { loadUsersConfig } from '../subgraphs/users/config.js';
+
+test('development defaults: Sandbox and introspection on, JWKS from the users subgraph', () => {
+  const config = loadGatewayConfig({});
+  expect(config).toMatchObject({ port: 4000, production: false, introspection: true, sandbox: true, verification: { jwksUrl: 'http://localhost:4001/.well-known/jwks.json' } });
+});
+
+test('production turns Sandbox and introspection off unless asked for', () => {
+  expect(loadGatewayConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false });
+  expect(loadGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', SANDBOX: 'true' })).toMatchObject({ introspection: true, sandbox: true });
+  expect(loadGatewayConfig({ SANDBOX: 'true', INTROSPECTION: 'false' })).toMatchObject({ sandbox: false });
+});
+
+test('subgraph URLs override routing, and the JWKS follows the users subgraph', () => {
+  const config = loadGatewayConfig({ USERS_SUBGRAPH_URL: 'http://users:4001/graphql' });
+  expect(config.subgraphUrls).toEqual({ users: 'http://users:4001/graphql' });
+  expect(config.verification).toEqual({ jwksUrl: 'http://users:4001/.well-known/jwks.json' });
+});
+
+test('a bad configuration names every bad variable and never prints a value', () => {
+  const run = () => loadGatewayConfig({ PORT: 'eighty', USERS_SUBGRAPH_URL: 'ftp://user:hunter2@users', INTROSPECTION: 'maybe' });
+  expect(run).toThrow(/PORT[\s\S]*INTROSPECTION|INTROSPECTION[\s\S]*PORT/);
+  expect(run).toThrow(/USERS_SUBGRAPH_URL: must be a http: or https: URL/);
+  expect(run).not.toThrow(/hunter2/);
+});
+
+test('the users subgraph requires its database and a signing key, and keeps secrets out of errors', () => {
+  expect(() => loadUsersConfig({ JWT_PRIVATE_KEY: 'x' })).toThrow(/USERS_DATABASE_URL/);
+  expect(() => loadUsersConfig({ USERS_DATABASE_URL: 'postgresql://u:s3cret@db/users' })).toThrow(/JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE: required/);
+  expect(() => loadUsersConfig({ USERS_DATABASE_URL: 'mysql://u:s3cret@db/users', JWT_PRIVATE_KEY: 'x' })).not.toThrow(/s3cret/);
+});

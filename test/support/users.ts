@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { dataOf } from './graphql.js';
+import type { TestSupergraph } from './supergraph.js';
+
+export interface TestUser {
+  id: string;
+  username: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+const REGISTER = `mutation ($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken user { id username email } }
+}`;
+
+/** Registers a user with a unique name through the gateway. */
+export async function registerUser(supergraph: TestSupergraph, prefix = 'user'): Promise<TestUser> {
+  const username = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const password = 'correct horse battery staple';
+  const { register } = dataOf(
+    await supergraph.request<{ register: { accessToken: string; refreshToken: string; user: { id: string; username: string; email: string } } }>(REGISTER, {
+      input: { username, email: `${username}@example.com`, password },
+    }),
+  );
+  return { ...register.user, password, accessToken: register.accessToken, refreshToken: register.refreshToken };
+}
