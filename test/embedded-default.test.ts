@@ -1,48 +1,111 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { loadEmbeddedConfig } from '../embedded/config.js';
 import { startEmbedded } from '../embedded/start.js';
+import type { RunningSupergraph } from '../embedded/start.js';
 import { DEMO_PASSWORD } from '../subgraphs/shared/demo.js';
 import { dataOf, graphql } from './support/graphql.js';
 
 // The `npm start` code path (embedded/main.ts does exactly this), on PGlite in a temporary
 // data directory, with free ports instead of 4000–4006.
-test('the embedded default seeds demo data, serves the gateway, and keeps its data across a restart', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'supergraph-embedded-'));
-  const config = loadEmbeddedConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
-  try {
-    let supergraph = await startEmbedded(config);
-    try {
-      const seeded = dataOf(
-        await graphql<{ users: { totalCount: number }; userByUsername: { role: string; followersCount: number } }>(
-          supergraph.gatewayUrl,
-          '{ users { totalCount } userByUsername(username: "ada") { role followersCount } }',
-        ),
-      );
-      expect(seeded).toEqual({ users: { totalCount: 5 }, userByUsername: { role: 'ADMIN', followersCount: 4 } });
-      const login = dataOf(
-        await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "grace", password: $p) { accessToken } }', {
-          p: DEMO_PASSWORD,
-        }),
-      );
-      dataOf(await graphql(supergraph.gatewayUrl, 'mutation { updateProfile(input: { bio: "Kept across restarts" }) { id } }', {}, { token: login.login.accessToken }));
-    } finally {
-      await supergraph.stop();
-    }
-    expect(statSync(join(dataDir, 'jwt-signing-key.pem')).mode & 0o077).toBe(0);
-    expect(existsSync(join(dataDir, 'users'))).toBe(true);
+const dataDir = mkdtempSync(join(tmpdir(), 'supergraph-embedded-'));
+const config = loadEmbeddedConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+let supergraph: RunningSupergraph;
 
-    supergraph = await startEmbedded(config);
-    try {
-      const after = dataOf(
-        await graphql<{ users: { totalCount: number }; userByUsername: { bio: string } }>(supergraph.gatewayUrl, '{ users { totalCount } userByUsername(username: "grace") { bio } }'),
-      );
-      expect(after).toEqual({ users: { totalCount: 5 }, userByUsername: { bio: 'Kept across restarts' } });
-    } finally {
-      await supergraph.stop();
+beforeAll(async () => {
+  supergraph = await startEmbedded(config);
+}, 60_000);
+afterAll(async () => {
+  await supergraph.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('seeds the demo users on first start', async () => {
+  const seeded = dataOf(
+    await graphql<{ users: { totalCount: number }; userByUsername: { role: string; followersCount: number } }>(
+      supergraph.gatewayUrl,
+      '{ users { totalCount } userByUsername(username: "ada") { role followersCount } }',
+    ),
+  );
+  expect(seeded).toEqual({ users: { totalCount: 5 }, userByUsername: { role: 'ADMIN', followersCount: 4 } });
+});
+
+test('Apollo Client can register, log in, read me, follow and refresh tokens through the gateway', async () => {
+  let accessToken: string | undefined;
+  const auth = new ApolloLink((operation, forward) => {
+    if (accessToken) operation.setContext({ headers: { authorization: `Bearer ${accessToken}` } });
+    return forward(operation);
+  });
+  const client = new ApolloClient({ link: auth.concat(new HttpLink({ uri: supergraph.gatewayUrl })), cache: new InMemoryCache() });
+  const credentials = gql`
+    fragment Credentials on AuthPayload {
+      accessToken
+      refreshToken
+      user { id username }
     }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}, 120_000);
+  `;
+  type Credentials = { accessToken: string; refreshToken: string; user: { id: string; username: string } };
+
+  const registered = await client.mutate<{ register: Credentials }>({
+    mutation: gql`
+      mutation Register($input: RegisterInput!) { register(input: $input) { ...Credentials } }
+      ${credentials}
+    `,
+    variables: { input: { username: 'apollo_fan', email: 'apollo@example.com', password: 'apollo client password' } },
+  });
+  expect(registered.data?.register.user.username).toBe('apollo_fan');
+
+  const loggedIn = await client.mutate<{ login: Credentials }>({
+    mutation: gql`
+      mutation Login($u: String!, $p: String!) { login(usernameOrEmail: $u, password: $p) { ...Credentials } }
+      ${credentials}
+    `,
+    variables: { u: 'apollo@example.com', p: 'apollo client password' },
+  });
+  accessToken = loggedIn.data?.login.accessToken;
+
+  const me = await client.query<{ me: { id: string; username: string; email: string } }>({ query: gql`{ me { id username email } }` });
+  expect(me.data?.me).toMatchObject({ username: 'apollo_fan', email: 'apollo@example.com' });
+
+  const ada = await client.query<{ userByUsername: { id: string } }>({ query: gql`{ userByUsername(username: "ada") { id } }` });
+  const followed = await client.mutate<{ follow: { username: string; followersCount: number; isFollowedByViewer: boolean } }>({
+    mutation: gql`mutation Follow($id: ID!) { follow(userId: $id) { id username followersCount isFollowedByViewer } }`,
+    variables: { id: ada.data?.userByUsername.id },
+  });
+  expect(followed.data?.follow).toMatchObject({ username: 'ada', followersCount: 5, isFollowedByViewer: true });
+
+  const refreshed = await client.mutate<{ refreshToken: Credentials }>({
+    mutation: gql`
+      mutation Refresh($t: String!) { refreshToken(refreshToken: $t) { ...Credentials } }
+      ${credentials}
+    `,
+    variables: { t: loggedIn.data?.login.refreshToken },
+  });
+  expect(refreshed.data?.refreshToken.refreshToken).not.toBe(loggedIn.data?.login.refreshToken);
+  accessToken = refreshed.data?.refreshToken.accessToken;
+  const again = await client.query<{ me: { username: string } }>({ query: gql`{ me { username } }`, fetchPolicy: 'network-only' });
+  expect(again.data?.me.username).toBe('apollo_fan');
+});
+
+test('keeps its data and its signing key across a restart, without seeding again', async () => {
+  const login = dataOf(
+    await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "grace", password: $p) { accessToken } }', {
+      p: DEMO_PASSWORD,
+    }),
+  );
+  dataOf(await graphql(supergraph.gatewayUrl, 'mutation { updateProfile(input: { bio: "Kept across restarts" }) { id } }', {}, { token: login.login.accessToken }));
+  const users = dataOf(await graphql<{ users: { totalCount: number } }>(supergraph.gatewayUrl, '{ users { totalCount } }')).users.totalCount;
+  await supergraph.stop();
+  expect(statSync(join(dataDir, 'jwt-signing-key.pem')).mode & 0o077).toBe(0);
+  expect(existsSync(join(dataDir, 'users'))).toBe(true);
+
+  supergraph = await startEmbedded(config);
+  const after = dataOf(
+    await graphql<{ users: { totalCount: number }; userByUsername: { bio: string } }>(supergraph.gatewayUrl, '{ users { totalCount } userByUsername(username: "grace") { bio } }'),
+  );
+  expect(after).toEqual({ users: { totalCount: users }, userByUsername: { bio: 'Kept across restarts' } });
+  // A token issued before the restart still verifies: the key was kept.
+  expect(dataOf(await graphql<{ me: { username: string } }>(supergraph.gatewayUrl, '{ me { username } }', {}, { token: login.login.accessToken })).me.username).toBe('grace');
+}, 60_000);
