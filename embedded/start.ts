@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGatewayConfig, subgraphUrlVariable } from '../gateway/config.js';
 import { startGateway } from '../gateway/server.js';
+import type { RunningGateway } from '../gateway/server.js';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/supergraph.js';
+import type { SubgraphEntry } from '../gateway/supergraph.js';
 import { databaseUrlVariable, defaultSubgraphPort, DOMAINS } from '../subgraphs/shared/config.js';
 import type { Domain, Env } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
@@ -15,7 +17,10 @@ import { SUBGRAPH_STARTERS } from './subgraphs.js';
 
 export interface RunningSupergraph {
   gatewayUrl: string;
+  gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph>;
+  /** The environment each subgraph was started with: start another replica with it. */
+  subgraphEnv: Record<string, Env>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +39,8 @@ export interface SupergraphOptions {
   signingKeyPem: string;
   /** Where the composed supergraph.graphql is written for the gateway. */
   workDir: string;
+  /** Subgraphs running elsewhere, composed in too (tests add a second subgraph this way). */
+  extraSubgraphs?: SubgraphEntry[];
 }
 
 const isDomain = (name: string): name is Domain => (DOMAINS as readonly string[]).includes(name);
@@ -48,7 +55,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   const publicKeyPem = createPublicKey(options.signingKeyPem).export({ type: 'spki', format: 'pem' }).toString();
   const entries = readSupergraphConfig();
   const supergraphPath = join(options.workDir, 'supergraph.graphql');
-  writeFileSync(supergraphPath, composeSupergraph(entries).supergraphSdl);
+  writeFileSync(supergraphPath, composeSupergraph([...entries, ...(options.extraSubgraphs ?? [])]).supergraphSdl);
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -56,22 +63,25 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   };
   try {
     const subgraphs: Record<string, RunningSubgraph> = {};
+    const subgraphEnv: Record<string, Env> = {};
     await Promise.all(
       entries.map(async ({ name }) => {
         const start = SUBGRAPH_STARTERS[name];
         if (!start || !isDomain(name)) throw new Error(`supergraph.yaml lists "${name}", which this build cannot start`);
         const database = await options.openDatabase(name);
         stops.push(database.close);
-        const subgraph = await start({
+        const env: Env = {
           ...options.env,
           HOST: '127.0.0.1',
           PORT: String(options.subgraphPort(name)),
           [databaseUrlVariable(name)]: database.url,
           DATABASE_POOL_SIZE: String(options.poolSize),
           ...(name === 'users' ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
-        });
+        };
+        const subgraph = await start(env);
         stops.unshift(subgraph.stop);
         subgraphs[name] = subgraph;
+        subgraphEnv[name] = { ...env, PORT: String(subgraph.port) };
       }),
     );
     const gateway = await startGateway(
@@ -86,7 +96,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
       }),
     );
     stops.unshift(gateway.stop);
-    return { gatewayUrl: gateway.url, subgraphs, stop };
+    return { gatewayUrl: gateway.url, gateway, subgraphs, subgraphEnv, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createTokenVerifier } from '../subgraphs/shared/auth.js';
-import { formatError } from '../subgraphs/shared/errors.js';
+import { formatError, formatResult } from '../subgraphs/shared/errors.js';
 import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from '../subgraphs/shared/http.js';
 import type { Routes } from '../subgraphs/shared/http.js';
 import { apolloLogger, createLogger } from '../subgraphs/shared/logger.js';
@@ -16,7 +16,16 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createFetcher, SubgraphDataSource } from './data-source.js';
 import { limitErrors } from './limits.js';
+import { SubscriptionEngine } from './subscriptions/engine.js';
+import type { EngineStats } from './subscriptions/engine.js';
+import { SubscriptionPlanner } from './subscriptions/planner.js';
+import { UpstreamSubscriptions } from './subscriptions/upstream.js';
+import { serveGatewayWebSocket } from './websocket.js';
 
+export interface RunningGateway extends RunningServer {
+  /** Federated subscriptions now: topics, clients, upstream streams, executions. */
+  subscriptionStats(): EngineStats;
+}
 /** Page-size and other limits, checked once the operation is known and before planning. */
 const limitsPlugin: ApolloServerPlugin<GatewayContext> = {
   requestDidStart: async () => ({
@@ -35,13 +44,19 @@ function readSupergraph(path: string): string {
   }
 }
 
-/** The federation gateway: one GraphQL endpoint over every subgraph in the supergraph. */
-export async function startGateway(config: GatewayConfig): Promise<RunningServer> {
+/**
+ * The federation gateway: one GraphQL endpoint over every subgraph in the supergraph,
+ * over HTTP and, on the same path, WebSocket (graphql-ws) with federated subscriptions.
+ */
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel, config.production);
   const { fetcher, close } = createFetcher(config.subgraphTimeoutMs);
+  const supergraphSdl = readSupergraph(config.supergraphPath);
+  // One data source per subgraph, shared by queries and subscription events alike.
+  const dataSources: Record<string, SubgraphDataSource> = {};
   const gateway = new ApolloGateway({
-    supergraphSdl: readSupergraph(config.supergraphPath),
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher }),
+    supergraphSdl,
+    buildService: ({ name, url }) => (dataSources[name] = new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher })),
     logger: apolloLogger(logger),
   });
   const verifier = createTokenVerifier({ key: config.verification, issuer: config.issuer, audience: config.audience });
@@ -55,6 +70,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
     hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: !config.production,
+    // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted) => formatError(formatted, { production: config.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -72,13 +89,25 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServer
   );
   routes['/health'] = (_request, response) => sendJson(response, 200, { status: 'ok' });
 
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const upstream = new UpstreamSubscriptions((service) => {
+    const source = dataSources[service];
+    if (!source) throw new Error(`No subgraph named ${service}`);
+    return source.url;
+  }, logger);
+  const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
+  const webSocket = serveGatewayWebSocket({ httpServer, apollo, engine, planner, verifier, introspection: config.introspection, production: config.production });
+
   const port = await listen(httpServer, config.port, config.host);
   const url = localUrl(config.host, port, GRAPHQL_PATH);
   logger.info('gateway listening', { url });
   return {
     url,
     port,
+    subscriptionStats: () => engine.stats(),
     stop: once(async () => {
+      await webSocket.close();
+      await upstream.close();
       await apollo.stop();
       await close();
     }),

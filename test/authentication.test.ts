@@ -1,8 +1,7 @@
-import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { dataOf, errorCodes } from './support/graphql.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
+import { mintAccessToken } from './support/tokens.js';
 import { registerUser } from './support/users.js';
 
 const AUTH_FIELDS = 'accessToken refreshToken expiresIn user { id username email role }';
@@ -168,21 +167,11 @@ describe('changePassword', () => {
 });
 
 describe('access tokens', () => {
-  const sign = (claims: Record<string, unknown>, expiresIn: string | number, typ = 'at+jwt') =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'EdDSA', typ })
-      .setSubject('01900000-0000-7000-8000-000000000001')
-      .setIssuer('supergraph-users')
-      .setAudience('supergraph')
-      .setIssuedAt()
-      .setExpirationTime(expiresIn)
-      .sign(createPrivateKey(supergraph.signingKeyPem));
-
   test.each([
     ['garbage', async () => 'not.a.jwt'],
-    ['expired', async () => sign({ role: 'USER' }, Math.floor(Date.now() / 1000) - 60)],
-    ['of another type', async () => sign({ role: 'USER' }, '5m', 'JWT')],
-    ['without a role', async () => sign({}, '5m')],
+    ['expired', () => mintAccessToken(supergraph.signingKeyPem, { role: 'USER', exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['of another type', () => mintAccessToken(supergraph.signingKeyPem, { role: 'USER', typ: 'JWT' })],
+    ['without a role', () => mintAccessToken(supergraph.signingKeyPem)],
   ])('a token that is %s is refused with HTTP 401 UNAUTHENTICATED at the gateway', async (_label, token) => {
     const result = await me(await token());
     expect(result.status).toBe(401);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { loadEmbeddedConfig } from '../embedded/config.js';
 import { startEmbedded } from '../embedded/start.js';
 import type { RunningSupergraph } from '../embedded/start.js';
 import { DEMO_PASSWORD } from '../subgraphs/shared/demo.js';
+import { projectPath } from '../subgraphs/shared/paths.js';
 import { dataOf, graphql } from './support/graphql.js';
 
 // The `npm start` code path (embedded/main.ts does exactly this), on PGlite in a temporary
@@ -108,4 +110,30 @@ test('keeps its data and its signing key across a restart, without seeding again
   expect(after).toEqual({ users: { totalCount: users }, userByUsername: { bio: 'Kept across restarts' } });
   // A token issued before the restart still verifies: the key was kept.
   expect(dataOf(await graphql<{ me: { username: string } }>(supergraph.gatewayUrl, '{ me { username } }', {}, { token: login.login.accessToken })).me.username).toBe('grace');
+}, 60_000);
+
+test('npm start prints its URLs and stops cleanly on Ctrl-C (SIGINT), exit code 0', async () => {
+  const otherDir = mkdtempSync(join(tmpdir(), 'supergraph-sigint-'));
+  const child = spawn(process.execPath, [projectPath('node_modules/tsx/dist/cli.mjs'), projectPath('embedded/main.ts')], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', DATA_DIR: otherDir, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Press Ctrl-C to stop.')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+    });
+    expect(output).toMatch(/gateway\s+http:\/\/localhost:\d+\/graphql/);
+    expect(output).toMatch(/users subgraph\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(otherDir, { recursive: true, force: true });
+  }
 }, 60_000);

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { GraphQLFormattedError } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 
 /** The only codes a client ever sees in `extensions.code` (DESIGN.md, "Errors and bad input"). */
 export const ERROR_CODES = [
@@ -69,11 +69,21 @@ export function publicCode(error: GraphQLFormattedError): ErrorCode {
  */
 export function formatError(error: GraphQLFormattedError, { production }: { production: boolean }): GraphQLFormattedError {
   const code = publicCode(error);
-  if (!production) return { ...error, extensions: { ...error.extensions, code } };
+  if (!production) {
+    // `http` is a status hint for the HTTP layer, not part of the error.
+    const { http: _http, ...extensions } = error.extensions ?? {};
+    return { ...error, extensions: { ...extensions, code } };
+  }
   const extensions: Record<string, unknown> = { code };
   for (const [key, value] of Object.entries(error.extensions ?? {})) {
     if (PUBLIC_EXTENSIONS.has(key) && key !== 'code') extensions[key] = value;
   }
   const message = code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message;
   return { message, ...(error.locations && { locations: error.locations }), ...(error.path && { path: error.path }), extensions };
+}
+
+/** An execution result as it goes on the wire, its errors formatted as `formatError` does. */
+export function formatResult(result: ExecutionResult, { production }: { production: boolean }): FormattedExecutionResult {
+  const { errors, ...rest } = result;
+  return errors ? { ...rest, errors: errors.map((error) => formatError(error.toJSON(), { production })) } : rest;
 }

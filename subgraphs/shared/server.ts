@@ -4,16 +4,17 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { execute, parse } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { TokenVerifier, Viewer } from './auth.js';
 import type { CountingPool } from './database.js';
-import { formatError } from './errors.js';
+import { formatError, formatResult } from './errors.js';
 import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from './http.js';
 import type { Routes } from './http.js';
 import { apolloLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { projectPath } from './paths.js';
+import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from './websocket.js';
 
 /** What every subgraph's request context holds; each domain adds its loaders and services. */
 export interface SubgraphContext {
@@ -43,8 +44,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Subscriptions a subgraph has served over WebSocket: what the gateway's sharing is measured by. */
+export interface SubscriptionStats {
+  opened: number;
+  active: number;
+}
+
+export interface RunningSubgraphServer extends RunningServer {
+  subscriptions: SubscriptionStats;
+}
+
 /** A started subgraph: its server and its database pool (whose statement count tests read). */
-export interface RunningSubgraph extends RunningServer {
+export interface RunningSubgraph extends RunningSubgraphServer {
   pool: CountingPool;
 }
 
@@ -57,17 +68,23 @@ export function buildSchema(name: string, resolvers: object): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: loadTypeDefs(name), resolvers: resolvers as never });
 }
 
-/** Starts a subgraph: Apollo Server on `/graphql`, `/health`, and the domain's extra routes. */
+/**
+ * Starts a subgraph: Apollo Server on `/graphql` for HTTP, graphql-ws on the same path for
+ * subscriptions, `/health`, and the domain's extra routes.
+ */
 export async function startSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphServerOptions<TContext>,
-): Promise<RunningServer> {
+): Promise<RunningSubgraphServer> {
   const { name, verifier, logger, production } = options;
   const routes: Routes = { ...options.routes };
   const httpServer = createHttpServer(routes, logger);
+  const schema = buildSchema(name, options.resolvers);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSchema(name, options.resolvers),
+    schema,
     formatError: (formatted) => formatError(formatted, { production }),
     includeStacktraceInErrorResponses: !production,
+    // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
     logger: apolloLogger(logger),
   });
@@ -84,8 +101,32 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(
     }
   };
 
+  const subscriptions: SubscriptionStats = { opened: 0, active: 0 };
+  // The context option hands graphql-ws a context factory; execute and subscribe call it.
+  const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
+    schema,
+    onConnect: (ctx) => authenticateConnection(ctx, verifier),
+    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null),
+    execute: (args) => execute({ ...args, contextValue: (args.contextValue as () => TContext)() }),
+    subscribe: (args) => {
+      subscriptions.opened += 1;
+      subscriptions.active += 1;
+      return subscribeWithFreshContext(args, args.contextValue as () => TContext, () => (subscriptions.active -= 1));
+    },
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), { production })),
+    onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, { production }),
+  });
+
   const port = await listen(httpServer, options.port, options.host);
   const url = localUrl(options.host, port, GRAPHQL_PATH);
   logger.info('subgraph listening', { url });
-  return { url, port, stop: () => apollo.stop() };
+  return {
+    url,
+    port,
+    subscriptions,
+    async stop() {
+      await webSocket.close();
+      await apollo.stop();
+    },
+  };
 }

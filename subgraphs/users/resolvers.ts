@@ -48,6 +48,10 @@ export const resolvers: Resolvers = {
       },
       resolve: (event: UserStatsModel) => event,
     },
+    viewerStatsChanged: {
+      subscribe: (_, __, { viewer, pubsub }) => pubsub.subscribe<UserStatsModel>(userStatsChannel(requireViewer(viewer).id)),
+      resolve: (event: UserStatsModel) => event,
+    },
   },
 
   User: {

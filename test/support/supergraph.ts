@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSupergraph } from '../../embedded/start.js';
 import type { RunningSupergraph } from '../../embedded/start.js';
+import { SUBGRAPH_STARTERS } from '../../embedded/subgraphs.js';
+import type { SubgraphEntry } from '../../gateway/supergraph.js';
 import type { Env } from '../../subgraphs/shared/config.js';
+import type { RunningSubgraph } from '../../subgraphs/shared/server.js';
 import { generateSigningKeyPem } from '../../subgraphs/users/keys.js';
 import { createDatabase } from './databases.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -17,13 +20,22 @@ export interface TestSupergraph extends RunningSupergraph {
   databaseUrls: Record<string, string>;
   /** The key the users subgraph signs with, for tests that forge or expire tokens. */
   signingKeyPem: string;
+  /**
+   * Another instance of a subgraph with the environment the first was started with (same
+   * database, key and Redis), on a free port or the one given; stopped with the supergraph.
+   */
+  startReplica(name: string, env?: Env): Promise<RunningSubgraph>;
 }
 
 /**
  * Every subgraph and the gateway, in this process, on fresh databases of the real
  * PostgreSQL (dropped by `stop`) and the real Redis.
  */
-export async function startTestSupergraph({ env = {}, gatewayEnv = {} }: { env?: Env; gatewayEnv?: Env } = {}): Promise<TestSupergraph> {
+export async function startTestSupergraph({
+  env = {},
+  gatewayEnv = {},
+  extraSubgraphs = [],
+}: { env?: Env; gatewayEnv?: Env; extraSubgraphs?: SubgraphEntry[] } = {}): Promise<TestSupergraph> {
   const workDir = mkdtempSync(join(tmpdir(), 'supergraph-test-'));
   const databaseUrls: Record<string, string> = {};
   const signingKeyPem = generateSigningKeyPem();
@@ -40,13 +52,21 @@ export async function startTestSupergraph({ env = {}, gatewayEnv = {} }: { env?:
     poolSize: 5,
     signingKeyPem,
     workDir,
+    extraSubgraphs,
   });
+  const replicas: RunningSubgraph[] = [];
   return {
     ...supergraph,
     databaseUrls,
     signingKeyPem,
     request: (query, variables, options) => graphql(supergraph.gatewayUrl, query, variables, options),
+    async startReplica(name, overrides = {}) {
+      const replica = await SUBGRAPH_STARTERS[name]!({ ...supergraph.subgraphEnv[name], PORT: '0', ...overrides });
+      replicas.push(replica);
+      return replica;
+    },
     async stop() {
+      await Promise.all(replicas.map((replica) => replica.stop()));
       await supergraph.stop();
       rmSync(workDir, { recursive: true, force: true });
     },

@@ -1,0 +1,229 @@
+// Subscription fan-out benchmark: N clients hold `userStatsChanged` on one user through
+// the gateway; events are published at M per second; each client measures how long every
+// event took to arrive. The gateway runs as its own process pinned to core 0 and its CPU is
+// read from /proc; the users subgraph, Redis, PostgreSQL and this process share core 1.
+//
+//   npm run bench:subscriptions -- --subscribers 5000 --rate 10 --seconds 20
+//
+// Events are published straight to the user's Redis channel, carrying a sequence number as
+// followersCount, so a client knows which event it got and when it was sent. Everything
+// after the publish is measured: Redis → users subgraph (resolves `user { username }`,
+// one SQL query per event) → gateway (shared upstream stream, one plan execution per
+// event) → every client.
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import WebSocket from 'ws';
+
+const { values: args } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '5000' },
+    rate: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    postgres: { type: 'string', default: process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    redis: { type: 'string', default: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
+    /** Writes a V8 CPU profile of the gateway to bench/results/. */
+    profile: { type: 'boolean', default: false },
+    /** Gives every client its own alias, so nothing can be shared: the cost without de-duplication. */
+    distinct: { type: 'boolean', default: false },
+  },
+});
+const SUBSCRIBERS = Number(args.subscribers);
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const WARMUP = Number(args.warmup);
+const query = (client: number): string =>
+  `subscription ($id: ID!) { ${args.distinct ? `c${client}: ` : ''}userStatsChanged(userId: $id) { followersCount followingCount user { username } } }`;
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+function startProcess(core: number, script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code) => {
+    if (code !== null && code !== 0) console.error(`${script} exited with ${code}`);
+  });
+  return child;
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString());
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+const rssMegabytes = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** A minimal graphql-transport-ws client: connect, subscribe, and time every event. */
+function subscriber(client: number, url: string, userId: string, sentAt: Map<number, number>, latencies: number[], measured: (sequence: number) => boolean): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    ws.on('error', reject);
+    ws.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { type: string; payload?: { data?: Record<string, { followersCount: number }> } };
+      if (message.type === 'connection_ack') {
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: query(client), variables: { id: userId } } }));
+        resolve(ws);
+      } else if (message.type === 'next') {
+        const sequence = Object.values(message.payload?.data ?? {})[0]?.followersCount;
+        const sent = sequence === undefined ? undefined : sentAt.get(sequence);
+        if (sent !== undefined && measured(sequence!)) latencies.push(performance.now() - sent);
+      } else if (message.type === 'ping') ws.send('{"type":"pong"}');
+    });
+  });
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function main(): Promise<void> {
+  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  const database = `bench_users_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: args.postgres });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  const databaseUrl = Object.assign(new URL(args.postgres), { pathname: `/${database}` }).toString();
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const [usersPort, gatewayPort] = [await freePort(), await freePort()];
+  const children: ChildProcess[] = [];
+  const redis = new Redis(args.redis);
+  const sockets: WebSocket[] = [];
+  try {
+    children.push(
+      startProcess(1, 'dist/subgraphs/users/main.js', {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(usersPort),
+        HOST: '127.0.0.1',
+        USERS_DATABASE_URL: databaseUrl,
+        REDIS_URL: args.redis,
+        JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      }),
+    );
+    await waitForHealth(`http://127.0.0.1:${usersPort}/health`);
+    const gateway = startProcess(0, 'dist/gateway/main.js', {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(gatewayPort),
+      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
+      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    }, args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []);
+    children.push(gateway);
+    await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`);
+
+    const registered = await fetch(`http://127.0.0.1:${gatewayPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { register(input: { username: "bench_star", email: "star@bench.dev", password: "benchmark password" }) { user { id } } }' }),
+    });
+    const userId = ((await registered.json()) as { data: { register: { user: { id: string } } } }).data.register.user.id;
+
+    const sentAt = new Map<number, number>();
+    const latencies: number[] = [];
+    // Only events published inside the measured window count, whenever they arrive.
+    let window: [number, number] = [Infinity, Infinity];
+    const url = `ws://127.0.0.1:${gatewayPort}/graphql`;
+    for (let opened = 0; opened < SUBSCRIBERS; opened += 250) {
+      const batch = Math.min(250, SUBSCRIBERS - opened);
+      sockets.push(
+        ...(await Promise.all(
+          Array.from({ length: batch }, (_, index) => subscriber(opened + index, url, userId, sentAt, latencies, (sequence) => sequence >= window[0] && sequence <= window[1])),
+        )),
+      );
+    }
+    // Every subscribe has reached the subgraph once Redis reports its listener.
+    for (;;) {
+      const reply = (await redis.pubsub('NUMSUB', `userStatsChanged:${userId}`)) as Array<string | number>;
+      if (Number(reply[1]) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    let sequence = 0;
+    const publish = (): void => {
+      sequence += 1;
+      sentAt.set(sequence, performance.now());
+      void redis.publish(`userStatsChanged:${userId}`, JSON.stringify({ userId, followersCount: sequence, followingCount: 0 }));
+    };
+    const timer = setInterval(publish, 1_000 / RATE);
+    await new Promise((resolve) => setTimeout(resolve, WARMUP * 1_000));
+    const firstMeasured = sequence + 1;
+    window = [firstMeasured, Infinity];
+    const cpuBefore = cpuSeconds(gateway.pid!);
+    const usersCpuBefore = cpuSeconds(children[0]!.pid!);
+    const clientCpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, SECONDS * 1_000));
+    const lastMeasured = sequence;
+    window = [firstMeasured, lastMeasured];
+    const elapsed = (performance.now() - started) / 1_000;
+    const cpu = (cpuSeconds(gateway.pid!) - cpuBefore) / elapsed;
+    const usersCpu = (cpuSeconds(children[0]!.pid!) - usersCpuBefore) / elapsed;
+    const clientCpuUsed = process.cpuUsage(clientCpuBefore);
+    const clientCpu = (clientCpuUsed.user + clientCpuUsed.system) / 1e6 / elapsed;
+    clearInterval(timer);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    const sorted = latencies.sort((a, b) => a - b);
+    const expected = (lastMeasured - firstMeasured + 1) * SUBSCRIBERS;
+    const result = {
+      sharing: args.distinct ? 'none (distinct operations)' : 'shared',
+      subscribers: SUBSCRIBERS,
+      eventsPerSecond: RATE,
+      seconds: SECONDS,
+      deliveries: `${sorted.length}/${expected}`,
+      p50ms: percentile(sorted, 50).toFixed(1),
+      p95ms: percentile(sorted, 95).toFixed(1),
+      p99ms: percentile(sorted, 99).toFixed(1),
+      maxms: (sorted.at(-1) ?? NaN).toFixed(1),
+      gatewayCpuPercentOfOneCore: (cpu * 100).toFixed(0),
+      gatewayRssMb: rssMegabytes(gateway.pid!).toFixed(0),
+      usersSubgraphCpuPercent: (usersCpu * 100).toFixed(0),
+      clientsCpuPercent: (clientCpu * 100).toFixed(0),
+    };
+    console.log(JSON.stringify(result));
+    console.log(
+      `| ${result.sharing} | ${result.subscribers} | ${result.eventsPerSecond}/s | ${result.deliveries} | ${result.p50ms} | ${result.p95ms} | ${result.p99ms} | ${result.maxms} | ${result.gatewayCpuPercentOfOneCore}% | ${result.gatewayRssMb} MB | ${result.usersSubgraphCpuPercent}% | ${result.clientsCpuPercent}% |`,
+    );
+  } finally {
+    for (const socket of sockets) socket.terminate();
+    redis.disconnect();
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
