@@ -9,6 +9,7 @@ import type { RunningSupergraph } from '../embedded/start.js';
 import { DEMO_PASSWORD } from '../subgraphs/shared/demo.js';
 import { projectPath } from '../subgraphs/shared/paths.js';
 import { dataOf, graphql } from './support/graphql.js';
+import { eventually, openSocket } from './support/ws.js';
 
 // The `npm start` code path (embedded/main.ts does exactly this), on PGlite in a temporary
 // data directory, with free ports instead of 4000–4006.
@@ -89,6 +90,32 @@ test('Apollo Client can register, log in, read me, follow and refresh tokens thr
   accessToken = refreshed.data?.refreshToken.accessToken;
   const again = await client.query<{ me: { username: string } }>({ query: gql`{ me { username } }`, fetchPolicy: 'network-only' });
   expect(again.data?.me.username).toBe('apollo_fan');
+});
+
+test('a live counter works with in-process pub/sub: userStatsChanged follows a follow', async () => {
+  const ids = dataOf(
+    await graphql<{ ada: { id: string; followersCount: number } }>(supergraph.gatewayUrl, '{ ada: userByUsername(username: "ada") { id followersCount } }'),
+  );
+  const login = dataOf(
+    await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "linus", password: $p) { accessToken } }', {
+      p: DEMO_PASSWORD,
+    }),
+  );
+  const socket = openSocket(supergraph.gatewayUrl);
+  try {
+    const events = socket.subscribe<{ userStatsChanged: { followersCount: number; user: { username: string } } }>(
+      'subscription ($id: ID!) { userStatsChanged(userId: $id) { followersCount user { username } } }',
+      { id: ids.ada.id },
+    );
+    // In process, the subscription is live as soon as the subgraph holds it.
+    await eventually(() => supergraph.subgraphs['users']!.subscriptions.active > 0, 5_000, 'the upstream subscription');
+    dataOf(await graphql(supergraph.gatewayUrl, 'mutation ($id: ID!) { unfollow(userId: $id) { id } }', { id: ids.ada.id }, { token: login.login.accessToken }));
+    const event = await events.next();
+    expect(event.data?.userStatsChanged.user.username).toBe('ada');
+    expect(event.data?.userStatsChanged.followersCount).toBe(ids.ada.followersCount - 1);
+  } finally {
+    await socket.dispose();
+  }
 });
 
 test('keeps its data and its signing key across a restart, without seeding again', async () => {
