@@ -14,6 +14,18 @@ const MAPPERS: Record<string, Record<string, string>> = {
     UserStats: 'UserStatsModel',
     AuthPayload: 'AuthPayloadModel',
   },
+  posts: {
+    Post: 'PostModel',
+    PostConnection: 'PostConnectionModel',
+    User: 'UserReference',
+  },
+  likes: {
+    Post: 'PostReference',
+    PostConnection: 'PostConnectionModel',
+    PostLikeStats: 'PostLikeStatsModel',
+    User: 'UserReference',
+    UserConnection: 'UserConnectionModel',
+  },
 };
 
 const config: CodegenConfig = {

@@ -64,26 +64,35 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   try {
     const subgraphs: Record<string, RunningSubgraph> = {};
     const subgraphEnv: Record<string, Env> = {};
-    await Promise.all(
+    const urls: Record<string, string> = {};
+    for (const { name } of entries) {
+      if (!SUBGRAPH_STARTERS[name] || !isDomain(name)) throw new Error(`supergraph.yaml lists "${name}", which this build cannot start`);
+    }
+    // Databases open in parallel (PGlite's first start is the slow part)…
+    const databases = await Promise.all(
       entries.map(async ({ name }) => {
-        const start = SUBGRAPH_STARTERS[name];
-        if (!start || !isDomain(name)) throw new Error(`supergraph.yaml lists "${name}", which this build cannot start`);
-        const database = await options.openDatabase(name);
+        const database = await options.openDatabase(name as Domain);
         stops.push(database.close);
-        const env: Env = {
-          ...options.env,
-          HOST: '127.0.0.1',
-          PORT: String(options.subgraphPort(name)),
-          [databaseUrlVariable(name)]: database.url,
-          DATABASE_POOL_SIZE: String(options.poolSize),
-          ...(name === 'users' ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
-        };
-        const subgraph = await start(env);
-        stops.unshift(subgraph.stop);
-        subgraphs[name] = subgraph;
-        subgraphEnv[name] = { ...env, PORT: String(subgraph.port) };
+        return database;
       }),
     );
+    // …subgraphs start in supergraph.yaml order, each told where the earlier ones are (likes asks posts).
+    for (const [index, { name }] of entries.entries()) {
+      const env: Env = {
+        ...options.env,
+        ...Object.fromEntries(Object.entries(urls).map(([started, url]) => [subgraphUrlVariable(started), url])),
+        HOST: '127.0.0.1',
+        PORT: String(options.subgraphPort(name as Domain)),
+        [databaseUrlVariable(name as Domain)]: databases[index]!.url,
+        DATABASE_POOL_SIZE: String(options.poolSize),
+        ...(name === 'users' ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
+      };
+      const subgraph = await SUBGRAPH_STARTERS[name]!(env);
+      stops.unshift(subgraph.stop);
+      subgraphs[name] = subgraph;
+      urls[name] = subgraph.url;
+      subgraphEnv[name] = { ...env, PORT: String(subgraph.port) };
+    }
     const gateway = await startGateway(
       loadGatewayConfig({
         ...options.env,
@@ -91,7 +100,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         PORT: String(options.gatewayPort),
         SUPERGRAPH_PATH: supergraphPath,
         JWT_PUBLIC_KEY: publicKeyPem,
-        ...Object.fromEntries(Object.entries(subgraphs).map(([name, { url }]) => [subgraphUrlVariable(name), url])),
+        ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [subgraphUrlVariable(name), url])),
         ...options.gatewayEnv,
       }),
     );

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import type { GatewayContext } from './context.js';
 
@@ -35,6 +36,19 @@ interface InFlight {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inFlight = new Map<string, InFlight>();
+
+  /**
+   * A subgraph answers bad input it alone can judge (a custom scalar the gateway does not
+   * parse, say) with HTTP 400 and GraphQL errors. Pass its first error on, code included,
+   * instead of the bare "400: Bad Request" Apollo would make of it.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const fallback = await super.errorFromResponse(response);
+    const body = (fallback.extensions['response'] as { body?: unknown } | undefined)?.body;
+    const first = (body as { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } | undefined)?.errors?.[0];
+    if (typeof first?.message !== 'string') return fallback;
+    return new GraphQLError(first.message, { extensions: { ...first.extensions } });
+  }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const authorization = (context as Partial<GatewayContext>).authorization;

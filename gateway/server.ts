@@ -20,12 +20,21 @@ import { SubscriptionEngine } from './subscriptions/engine.js';
 import type { EngineStats } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
+import { surfaceValueCompletion } from './value-completion.js';
 import { serveGatewayWebSocket } from './websocket.js';
 
 export interface RunningGateway extends RunningServer {
   /** Federated subscriptions now: topics, clients, upstream streams, executions. */
   subscriptionStats(): EngineStats;
 }
+/** `@apollo/gateway` whose results carry every error as an error (see value-completion.ts). */
+class Gateway extends ApolloGateway {
+  override async load(...args: Parameters<ApolloGateway['load']>): ReturnType<ApolloGateway['load']> {
+    const loaded = await super.load(...args);
+    return { ...loaded, executor: async (context) => surfaceValueCompletion(await loaded.executor(context)) };
+  }
+}
+
 /** Page-size and other limits, checked once the operation is known and before planning. */
 const limitsPlugin: ApolloServerPlugin<GatewayContext> = {
   requestDidStart: async () => ({
@@ -54,7 +63,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const supergraphSdl = readSupergraph(config.supergraphPath);
   // One data source per subgraph, shared by queries and subscription events alike.
   const dataSources: Record<string, SubgraphDataSource> = {};
-  const gateway = new ApolloGateway({
+  const gateway = new Gateway({
     supergraphSdl,
     buildService: ({ name, url }) => (dataSources[name] = new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher })),
     logger: apolloLogger(logger),

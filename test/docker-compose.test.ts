@@ -86,6 +86,19 @@ test('the gateway publishes port 4000, verifies tokens with the users JWKS, and 
   expect(gatewayEnv['NODE_ENV']).toBe('production');
 });
 
+test('a subgraph that calls another finds it where supergraph.yaml routes it', () => {
+  for (const { name } of subgraphs) {
+    for (const [variable, value] of Object.entries(services[name]?.environment ?? {})) {
+      if (!variable.endsWith('_SUBGRAPH_URL')) continue;
+      const target = subgraphs.find((entry) => `${entry.name.toUpperCase()}_SUBGRAPH_URL` === variable);
+      expect([name, variable, Boolean(target)]).toEqual([name, variable, true]);
+      const url = new URL(value);
+      expect([url.hostname, url.port, url.pathname]).toEqual([target!.name, new URL(target!.routingUrl).port, new URL(target!.routingUrl).pathname]);
+      expect(services[name]?.depends_on?.[target!.name]).toBeDefined();
+    }
+  }
+});
+
 test('the gateway routes only to subgraphs that exist', () => {
   const routed = Object.keys(gatewayEnv).filter((key) => key.endsWith('_SUBGRAPH_URL')).map((key) => key.replace('_SUBGRAPH_URL', '').toLowerCase());
   expect(routed.sort()).toEqual(subgraphs.map(({ name }) => name).sort());

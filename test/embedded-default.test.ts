@@ -118,6 +118,35 @@ test('a live counter works with in-process pub/sub: userStatsChanged follows a f
   }
 });
 
+test('a timeline from three subgraphs in one query, and postLikesChanged on in-process pub/sub', async () => {
+  const token = dataOf(
+    await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "katherine", password: $p) { accessToken } }', {
+      p: DEMO_PASSWORD,
+    }),
+  ).login.accessToken;
+  type Timeline = { publicTimeline: { edges: Array<{ node: { id: string; body: string; author: { username: string }; likeCount: number; likedByViewer: boolean } }> } };
+  const timeline = dataOf(
+    await graphql<Timeline>(supergraph.gatewayUrl, '{ publicTimeline(first: 8) { edges { node { id body author { username } likeCount likedByViewer } } } }', {}, { token }),
+  ).publicTimeline.edges.map((edge) => edge.node);
+  expect(timeline).toHaveLength(8);
+  expect(timeline[0]).toMatchObject({ author: { username: 'alan' }, likeCount: 1, likedByViewer: true });
+  expect(timeline.at(-1)).toMatchObject({ author: { username: 'ada' }, likeCount: 4, likedByViewer: true });
+
+  const target = timeline.find((post) => !post.likedByViewer)!;
+  const socket = openSocket(supergraph.gatewayUrl);
+  try {
+    const events = socket.subscribe<{ postLikesChanged: { likeCount: number; post: { author: { username: string } } } }>(
+      'subscription ($id: ID!) { postLikesChanged(postId: $id) { likeCount post { author { username } } } }',
+      { id: target.id },
+    );
+    await eventually(() => supergraph.subgraphs['likes']!.subscriptions.active > 0, 5_000, 'the upstream subscription');
+    dataOf(await graphql(supergraph.gatewayUrl, 'mutation ($id: ID!) { likePost(postId: $id) { id } }', { id: target.id }, { token }));
+    expect(await events.next()).toEqual({ data: { postLikesChanged: { likeCount: target.likeCount + 1, post: { author: { username: target.author.username } } } } });
+  } finally {
+    await socket.dispose();
+  }
+});
+
 test('keeps its data and its signing key across a restart, without seeding again', async () => {
   const login = dataOf(
     await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "grace", password: $p) { accessToken } }', {

@@ -27,7 +27,7 @@ test('when a subgraph restarts, the gateway subscribes again and clients keep th
     await users.stop();
     const restarted = await supergraph.startReplica('users', { PORT: String(users.port) });
     await eventually(() => restarted.subscriptions.active === 1, 10_000, 'the gateway to subscribe again');
-    await eventually(async () => (await channelSubscribers(`userStatsChanged:${star.id}`)) > 0, 5_000, 'Redis');
+    await eventually(async () => (await channelSubscribers(supergraph.channel(`userStatsChanged:${star.id}`))) > 0, 5_000, 'Redis');
 
     await follow(supergraph, fan, star.id);
     expect(await events.next()).toEqual({ data: { userStatsChanged: { followersCount: 1, user: { username: star.username } } } });
@@ -45,7 +45,7 @@ test('when Redis restarts, delivery resumes', async () => {
   try {
     const [fan, star] = [await registerUser(supergraph, 'redfan'), await registerUser(supergraph, 'redstar')];
     const events = socket.subscribe<Stats>(STATS, { id: star.id });
-    const channel = `userStatsChanged:${star.id}`;
+    const channel = supergraph.channel(`userStatsChanged:${star.id}`);
     await eventually(async () => (await channelSubscribers(channel, redis.url)) > 0, 5_000, 'the Redis subscription');
     await follow(supergraph, fan, star.id);
     expect((await events.next()).data?.userStatsChanged.followersCount).toBe(1);
@@ -73,7 +73,7 @@ test('with Redis, an event published by one replica reaches subscribers connecte
     const events = socket.subscribe<Stats>(STATS, { id: star.id });
     const subscribed = supergraph.subgraphs['users']!;
     await eventually(() => subscribed.subscriptions.active === 1, 5_000, 'the upstream subscription');
-    await eventually(async () => (await channelSubscribers(`userStatsChanged:${star.id}`)) > 0, 5_000, 'Redis');
+    await eventually(async () => (await channelSubscribers(supergraph.channel(`userStatsChanged:${star.id}`))) > 0, 5_000, 'Redis');
 
     // The follow goes straight to the other replica, which the gateway does not route to.
     const response = await fetch(other.url, {

@@ -40,7 +40,7 @@ const follow = (who: TestUser, userId: string, verb: 'follow' | 'unfollow' = 'fo
   supergraph.request(`mutation ($id: ID!) { ${verb}(userId: $id) { id } }`, { id: userId }, { token: who.accessToken }).then(dataOf);
 /** Resolves once the users subgraph listens for this user's events in Redis. */
 const listening = (userId: string) =>
-  eventually(async () => (await channelSubscribers(`userStatsChanged:${userId}`)) > 0, 5_000, 'the upstream subscription');
+  eventually(async () => (await channelSubscribers(supergraph.channel(`userStatsChanged:${userId}`))) > 0, 5_000, 'the upstream subscription');
 
 describe('userStatsChanged through the gateway', () => {
   test('a follow and an unfollow each reach the subscriber, with the username from the same event', async () => {
@@ -77,7 +77,7 @@ describe('userStatsChanged through the gateway', () => {
     await Promise.all([db.connect(), redis.connect()]);
     const seen: Array<[number, number]> = [];
     try {
-      await redis.subscribe(`userStatsChanged:${star.id}`);
+      await redis.subscribe(supergraph.channel(`userStatsChanged:${star.id}`));
       redis.on('message', (_channel: string, message: string) => {
         // Asked the moment the event arrives: the row it counts must already be visible.
         void db.query('SELECT count(*)::int AS n FROM follows WHERE followee_id = $1', [star.id]).then(({ rows }) => {
@@ -195,7 +195,7 @@ describe('sharing', () => {
     expect(users().subscriptions.active).toBe(active + 1);
     subscriptions[2]!.unsubscribe();
     await eventually(() => users().subscriptions.active === active, 5_000, 'the upstream subscription to close');
-    await eventually(async () => (await channelSubscribers(`userStatsChanged:${star.id}`)) === 0, 5_000, 'Redis to be unsubscribed');
+    await eventually(async () => (await channelSubscribers(supergraph.channel(`userStatsChanged:${star.id}`))) === 0, 5_000, 'Redis to be unsubscribed');
   });
 });
 

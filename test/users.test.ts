@@ -1,10 +1,9 @@
 import { generateSigningKeyPem } from '../subgraphs/users/keys.js';
-import { sql } from './support/databases.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { mintAccessToken } from './support/tokens.js';
-import { registerUser } from './support/users.js';
+import { makeAdmin, registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
 
 interface UserView {
@@ -23,22 +22,12 @@ let alice: TestUser;
 let bob: TestUser;
 let admin: TestUser;
 
-/** An access token for `user` with role ADMIN, as users would issue after an operator promotes them. */
-async function adminToken(user: TestUser): Promise<string> {
-  await sql(supergraph.databaseUrls['users']!, `UPDATE users SET role = 'ADMIN' WHERE id = $1`, [user.id]);
-  const login = await supergraph.request<{ login: { accessToken: string } }>('mutation ($u: String!, $p: String!) { login(usernameOrEmail: $u, password: $p) { accessToken } }', {
-    u: user.username,
-    p: user.password,
-  });
-  return dataOf(login).login.accessToken;
-}
-
 beforeAll(async () => {
   supergraph = await startTestSupergraph();
   alice = await registerUser(supergraph, 'alice');
   bob = await registerUser(supergraph, 'bob');
   admin = await registerUser(supergraph, 'admin');
-  admin.accessToken = await adminToken(admin);
+  admin.accessToken = await makeAdmin(supergraph, admin);
 });
 afterAll(() => supergraph.stop());
 

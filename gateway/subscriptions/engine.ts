@@ -4,6 +4,7 @@ import type { DocumentNode, ExecutionResult, FormattedExecutionResult, GraphQLFo
 import type { Logger } from '../../subgraphs/shared/logger.js';
 import type { ConnectionIdentity } from '../../subgraphs/shared/websocket.js';
 import type { GatewayContext } from '../context.js';
+import { surfaceValueCompletion } from '../value-completion.js';
 import { EVENT_SOURCE } from './planner.js';
 import type { PlannedSubscription, SubscriptionPlanner } from './planner.js';
 import { createPushIterator } from './push-iterator.js';
@@ -146,7 +147,9 @@ export class SubscriptionEngine {
       logger: this.logger,
       schema: this.planner.apiSchema,
     } as unknown as RequestContext;
-    const result = (await executeQueryPlan(planned.eventPlan, serviceMap, requestContext, planned.operationContext, this.planner.supergraphSchema, this.planner.apiFederationSchema)) as ExecutionResult;
+    const result = surfaceValueCompletion(
+      (await executeQueryPlan(planned.eventPlan, serviceMap, requestContext, planned.operationContext, this.planner.supergraphSchema, this.planner.apiFederationSchema)) as ExecutionResult,
+    );
     if (!result.errors) return result;
     // Errors from the event itself name the subgraph that sent it, not the stand-in.
     const errors = result.errors.map((error) =>

@@ -89,6 +89,8 @@ export const subgraphEnvSchema = {
   ...processEnvSchema,
   DATABASE_POOL_SIZE: envInt(10, 1, 200),
   REDIS_URL: z.preprocess(blankAsUndefined, envUrl(['redis:', 'rediss:']).optional()),
+  /** Namespaces channels and streams, so several deployments (or test runs) can share a Redis. */
+  REDIS_PREFIX: z.preprocess(blankAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -').default('supergraph')),
   SEED_DEMO_DATA: envBoolean(false),
 };
 
@@ -100,6 +102,7 @@ export interface SubgraphSettings extends ProcessSettings {
   databaseUrl: string;
   databasePoolSize: number;
   redisUrl: string | undefined;
+  redisPrefix: string;
   seedDemoData: boolean;
 }
 
@@ -113,6 +116,24 @@ export function subgraphSettings(
     databaseUrl: databaseUrlValue,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     seedDemoData: env.SEED_DEMO_DATA,
+  };
+}
+
+/** How a subgraph other than users verifies access tokens: the users JWKS, or a PEM public key. */
+export interface VerificationSettings {
+  key: { jwksUrl: string } | { publicKey: string };
+  issuer: string;
+  audience: string;
+}
+
+export function verificationSettings(env: z.infer<z.ZodObject<typeof tokenVerificationEnvSchema>>): VerificationSettings {
+  return {
+    key: env.JWT_PUBLIC_KEY
+      ? { publicKey: env.JWT_PUBLIC_KEY.replaceAll('\\n', '\n') }
+      : { jwksUrl: env.JWKS_URL ?? `http://localhost:${defaultSubgraphPort('users')}/.well-known/jwks.json` },
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
   };
 }

@@ -20,3 +20,20 @@ export function batchLoader<Key, Row, Value = Row>(
 /** A loader of rows by id; null for ids with no row. */
 export const rowLoader = <Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>): DataLoader<string, Row | null> =>
   batchLoader<string, Row, Row | null>(fetch, (row) => row.id, (row) => row, null);
+
+/** A loader of every row belonging to each key (one-to-many); an empty list for keys with none. */
+export function listLoader<Key, Row, Value>(
+  fetch: (keys: readonly Key[]) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
+  valueOf: (row: Row) => Value,
+): DataLoader<Key, Value[]> {
+  return new DataLoader<Key, Value[]>(async (keys) => {
+    const found = new Map<Key, Value[]>();
+    for (const row of await fetch(keys)) {
+      const list = found.get(keyOf(row));
+      if (list) list.push(valueOf(row));
+      else found.set(keyOf(row), [valueOf(row)]);
+    }
+    return keys.map((key) => found.get(key) ?? []);
+  });
+}

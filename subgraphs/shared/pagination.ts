@@ -70,6 +70,10 @@ export function toConnection<Row, Node>(
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
+/** A Prisma `where` for rows after the cursor in newest-first (createdAt, id) order. */
+export const olderThan = (after: Cursor | null) =>
+  after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {};
+
 /** Whether `value` is an id this system issues (a UUID). */
 export const isId = (value: string): boolean => UUID.test(value);
 

@@ -1,3 +1,5 @@
+import type { ProcessSettings } from './config.js';
+import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -39,4 +41,20 @@ export function runMain(main: () => Promise<void>): void {
 export function once<T>(fn: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
   return () => (result ??= fn());
+}
+
+/**
+ * A server as its own process: configuration from the environment (printed and exit 1 when
+ * invalid), start, and a clean stop on SIGINT/SIGTERM. Every `main.ts` is this one call.
+ */
+export function runProcess<Config extends ProcessSettings>(
+  name: string,
+  load: (env: NodeJS.ProcessEnv) => Config,
+  start: (config: Config) => Promise<{ stop(): Promise<void> }>,
+): void {
+  runMain(async () => {
+    const config = load(process.env);
+    const server = await start(config);
+    stopOnSignals(() => server.stop(), createLogger(name, config.logLevel, config.production));
+  });
 }

@@ -15,8 +15,9 @@ export interface PubSub {
   close(): Promise<void>;
 }
 
-export function createPubSub(redisUrl: string | undefined, logger: Logger): PubSub {
-  if (!redisUrl) return wrap(new InProcessPubSub(), async () => {});
+/** With Redis, channels are namespaced by `prefix` (REDIS_PREFIX). */
+export function createPubSub(redisUrl: string | undefined, logger: Logger, prefix = 'supergraph'): PubSub {
+  if (!redisUrl) return wrap(new InProcessPubSub(), async () => {}, '');
   // Two connections: a Redis connection in subscriber mode cannot publish. ioredis
   // reconnects without limit and re-subscribes, so delivery resumes after a Redis restart.
   const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000) };
@@ -26,15 +27,19 @@ export function createPubSub(redisUrl: string | undefined, logger: Logger): PubS
     connection.on('error', (error: Error) => logger.warn('redis connection error', { role, error: error.message }));
   }
   const engine = new RedisPubSub({ publisher, subscriber });
-  return wrap(engine, async () => {
-    await engine.close();
-  });
+  return wrap(
+    engine,
+    async () => {
+      await engine.close();
+    },
+    `${prefix}:`,
+  );
 }
 
-function wrap(engine: PubSubEngine, close: () => Promise<void>): PubSub {
+function wrap(engine: PubSubEngine, close: () => Promise<void>, namespace: string): PubSub {
   return {
-    publish: (channel, payload) => engine.publish(channel, payload),
-    subscribe: <T>(channel: string) => engine.asyncIterableIterator<T>(channel),
+    publish: (channel, payload) => engine.publish(`${namespace}${channel}`, payload),
+    subscribe: <T>(channel: string) => engine.asyncIterableIterator<T>(`${namespace}${channel}`),
     close,
   };
 }

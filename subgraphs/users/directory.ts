@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../../prisma/users/generated/client.js';
-import { toConnection } from '../shared/pagination.js';
+import { olderThan, toConnection } from '../shared/pagination.js';
 import type { PageRequest } from '../shared/pagination.js';
 import { optionalText } from '../shared/text.js';
 import type { UserConnectionModel, UserModel } from './models.js';
@@ -21,7 +21,7 @@ export function createDirectory(db: PrismaClient) {
         ? { OR: [{ usernameKey: { contains: term.toLowerCase() } }, { displayName: { contains: term, mode: 'insensitive' } }] }
         : {};
       const rows = await db.user.findMany({
-        where: after ? { AND: [matching, { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }] } : matching,
+        where: { AND: [matching, olderThan(after)] },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: first + 1,
       });

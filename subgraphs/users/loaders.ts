@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../prisma/users/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
-import { batchLoader, rowLoader } from '../shared/loaders.js';
+import { batchLoader, listLoader, rowLoader } from '../shared/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -18,6 +18,11 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
     user: rowLoader((ids) => db.user.findMany({ where: { id: { in: [...ids] } } })),
     followersCount: countBy('followeeId'),
     followingCount: countBy('followerId'),
+    followingIds: listLoader(
+      (ids: readonly string[]) => db.follow.findMany({ where: { followerId: { in: [...ids] } }, select: { followerId: true, followeeId: true } }),
+      (row) => row.followerId,
+      (row) => row.followeeId,
+    ),
     /** Whether the viewer follows each user; every key is false for anonymous viewers. */
     followedByViewer: batchLoader(
       async (ids: readonly string[]) =>

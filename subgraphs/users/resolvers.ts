@@ -62,6 +62,7 @@ export const resolvers: Resolvers = {
     isFollowedByViewer: (user, _, { loaders }) => loaders.followedByViewer.load(user.id),
     followers: (user, args, { follows }) => follows.followers(user.id, pageRequest(args)),
     following: (user, args, { follows }) => follows.following(user.id, pageRequest(args)),
+    followingIds: (user, _, { loaders }) => loaders.followingIds.load(user.id),
   },
 
   UserConnection: {

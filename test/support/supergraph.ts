@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ export interface TestSupergraph extends RunningSupergraph {
   databaseUrls: Record<string, string>;
   /** The key the users subgraph signs with, for tests that forge or expire tokens. */
   signingKeyPem: string;
+  /** This supergraph's REDIS_PREFIX: its own channels and streams on the shared Redis. */
+  redisPrefix: string;
+  /** A pub/sub channel's full name in Redis, e.g. `channel('userStatsChanged:<id>')`. */
+  channel(name: string): string;
   /**
    * Another instance of a subgraph with the environment the first was started with (same
    * database, key and Redis), on a free port or the one given; stopped with the supergraph.
@@ -39,8 +44,10 @@ export async function startTestSupergraph({
   const workDir = mkdtempSync(join(tmpdir(), 'supergraph-test-'));
   const databaseUrls: Record<string, string> = {};
   const signingKeyPem = generateSigningKeyPem();
+  // Test runs share one Redis: each supergraph gets its own channels and event streams.
+  const redisPrefix = `test-${randomBytes(4).toString('hex')}`;
   const supergraph = await startSupergraph({
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'error', REDIS_URL: TEST_REDIS_URL, ...env },
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'error', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, ...env },
     gatewayEnv,
     gatewayPort: 0,
     subgraphPort: () => 0,
@@ -59,6 +66,8 @@ export async function startTestSupergraph({
     ...supergraph,
     databaseUrls,
     signingKeyPem,
+    redisPrefix,
+    channel: (name) => `${redisPrefix}:${name}`,
     request: (query, variables, options) => graphql(supergraph.gatewayUrl, query, variables, options),
     async startReplica(name, overrides = {}) {
       const replica = await SUBGRAPH_STARTERS[name]!({ ...supergraph.subgraphEnv[name], PORT: '0', ...overrides });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from './databases.js';
 import { dataOf } from './graphql.js';
 import type { TestSupergraph } from './supergraph.js';
 
@@ -25,4 +26,14 @@ export async function registerUser(supergraph: TestSupergraph, prefix = 'user'):
     }),
   );
   return { ...register.user, password, accessToken: register.accessToken, refreshToken: register.refreshToken };
+}
+
+/** Promotes the user to ADMIN (as an operator would, in the database) and returns a token carrying the role. */
+export async function makeAdmin(supergraph: TestSupergraph, user: TestUser): Promise<string> {
+  await sql(supergraph.databaseUrls['users']!, `UPDATE users SET role = 'ADMIN' WHERE id = $1`, [user.id]);
+  const login = await supergraph.request<{ login: { accessToken: string } }>('mutation ($u: String!, $p: String!) { login(usernameOrEmail: $u, password: $p) { accessToken } }', {
+    u: user.username,
+    p: user.password,
+  });
+  return dataOf(login).login.accessToken;
 }

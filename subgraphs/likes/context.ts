@@ -1,0 +1,13 @@
+import type { PubSub } from '../shared/pubsub.js';
+import type { SubgraphContext } from '../shared/server.js';
+import type { KnownPosts } from './known-posts.js';
+import type { Likes } from './likes.js';
+import type { Loaders } from './loaders.js';
+
+/** A likes request: the viewer and its DataLoaders, plus the domain services built at start. */
+export interface Context extends SubgraphContext {
+  loaders: Loaders;
+  likes: Likes;
+  knownPosts: KnownPosts;
+  pubsub: PubSub;
+}

@@ -1,0 +1,99 @@
+import type { Prisma, PrismaClient } from '../../prisma/likes/generated/client.js';
+import type { Viewer } from '../shared/auth.js';
+import { notFound } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { requireId, toConnection } from '../shared/pagination.js';
+import type { Cursor, PageRequest } from '../shared/pagination.js';
+import type { PubSub } from '../shared/pubsub.js';
+import type { KnownPosts } from './known-posts.js';
+import type { PostConnectionModel, PostLikeStatsModel, PostReference, UserConnectionModel } from './models.js';
+
+export type Likes = ReturnType<typeof createLikes>;
+
+export const postLikesChannel = (postId: string): string => `postLikesChanged:${postId}`;
+
+/** Like rows newer-first after a cursor over (createdAt, the other side's id). */
+const likeCursorWhere = (after: Cursor | null, idField: 'postId' | 'userId'): Prisma.LikeWhereInput =>
+  after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, [idField]: { lt: after.id } }] } : {};
+
+export interface LikesDeps {
+  db: PrismaClient;
+  knownPosts: KnownPosts;
+  pubsub: PubSub;
+  logger: Logger;
+}
+
+/** Liking, unliking and the lists built from likes. Counts are always counted from the rows. */
+export function createLikes({ db, knownPosts, pubsub, logger }: LikesDeps) {
+  /** After the write committed: the post's count as it now is. A failure is logged, not returned. */
+  async function publishCount(postId: string): Promise<void> {
+    try {
+      const stats: PostLikeStatsModel = { postId, likeCount: await db.like.count({ where: { postId } }) };
+      await pubsub.publish(postLikesChannel(postId), stats);
+    } catch (error) {
+      logger.warn('could not publish postLikesChanged', { error });
+    }
+  }
+
+  return {
+    async like(viewer: Viewer, postId: string): Promise<PostReference> {
+      const id = requireId(postId, 'postId');
+      await knownPosts.require(id);
+      const inserted = await db.$transaction(async (tx) => {
+        // Holding the post's row shared: a deletion (which updates it) waits for this like,
+        // then removes it with the others; a like after the deletion sees the tombstone.
+        const [post] = await tx.$queryRaw<Array<{ deleted_at: Date | null }>>`SELECT deleted_at FROM known_posts WHERE id = ${id}::uuid FOR SHARE`;
+        if (!post || post.deleted_at) return null;
+        // ON CONFLICT DO NOTHING: liking twice, or fifty times at once, leaves one row.
+        return (await tx.like.createMany({ data: [{ postId: id, userId: viewer.id }], skipDuplicates: true })).count;
+      });
+      if (inserted === null) throw notFound('No post has that id.');
+      if (inserted > 0) await publishCount(id);
+      return { id };
+    },
+
+    async unlike(viewer: Viewer, postId: string): Promise<PostReference> {
+      const id = requireId(postId, 'postId');
+      await knownPosts.require(id);
+      const { count } = await db.like.deleteMany({ where: { postId: id, userId: viewer.id } });
+      if (count > 0) await publishCount(id);
+      return { id };
+    },
+
+    /** Who likes the post, latest like first. */
+    async likers(postId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
+      const rows = await db.like.findMany({
+        where: { postId, ...likeCursorWhere(after, 'userId') },
+        orderBy: [{ createdAt: 'desc' }, { userId: 'desc' }],
+        take: first + 1,
+      });
+      return {
+        ...toConnection(rows, first, (like) => ({ at: like.createdAt, id: like.userId }), (like) => ({ id: like.userId })),
+        totalCount: () => db.like.count({ where: { postId } }),
+      };
+    },
+
+    /** What the user likes, latest like first. */
+    async likedPosts(userId: string, { first, after }: PageRequest): Promise<PostConnectionModel> {
+      const rows = await db.like.findMany({
+        where: { userId, ...likeCursorWhere(after, 'postId') },
+        orderBy: [{ createdAt: 'desc' }, { postId: 'desc' }],
+        take: first + 1,
+      });
+      return toConnection(rows, first, (like) => ({ at: like.createdAt, id: like.postId }), (like) => ({ id: like.postId }));
+    },
+
+    /** The most liked posts, counting likes given since `since`; ties go to the newer post (UUIDv7 ids sort by time). */
+    async popular(first: number, since: Date | null): Promise<PostReference[]> {
+      if (first === 0) return [];
+      const rows = await db.like.groupBy({
+        by: ['postId'],
+        where: since ? { createdAt: { gte: since } } : {},
+        _count: { postId: true },
+        orderBy: [{ _count: { postId: 'desc' } }, { postId: 'desc' }],
+        take: first,
+      });
+      return rows.map((row) => ({ id: row.postId }));
+    },
+  };
+}

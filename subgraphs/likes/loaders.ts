@@ -1,0 +1,25 @@
+import type { PrismaClient } from '../../prisma/likes/generated/client.js';
+import type { Viewer } from '../shared/auth.js';
+import { batchLoader } from '../shared/loaders.js';
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** One set per request: each batches the loads of a request into one query. */
+export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
+  return {
+    likeCount: batchLoader(
+      (postIds: readonly string[]) => db.like.groupBy({ by: ['postId'], where: { postId: { in: [...postIds] } }, _count: { _all: true } }),
+      (row) => row.postId,
+      (row) => row._count._all,
+      0,
+    ),
+    /** Whether the viewer likes each post; every key is false for anonymous viewers. */
+    likedByViewer: batchLoader(
+      async (postIds: readonly string[]) =>
+        viewer ? db.like.findMany({ where: { userId: viewer.id, postId: { in: [...postIds] } }, select: { postId: true } }) : [],
+      (row) => row.postId,
+      () => true,
+      false,
+    ),
+  };
+}

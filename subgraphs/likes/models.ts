@@ -1,0 +1,25 @@
+// What the likes resolvers return for each GraphQL type (codegen mappers, see codegen.ts).
+import type { Connection } from '../shared/pagination.js';
+
+/** A post as likes knows one: its key. The posts subgraph supplies the rest. */
+export interface PostReference {
+  id: string;
+}
+
+/** A user as likes knows one: its key. */
+export interface UserReference {
+  id: string;
+}
+
+export type PostConnectionModel = Connection<PostReference>;
+
+/** `totalCount` is counted only when a client selects it. */
+export interface UserConnectionModel extends Connection<UserReference> {
+  totalCount: () => Promise<number>;
+}
+
+/** The payload of a `postLikesChanged` event: the entity key and the count. */
+export interface PostLikeStatsModel {
+  postId: string;
+  likeCount: number;
+}

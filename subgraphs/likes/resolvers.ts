@@ -1,0 +1,52 @@
+import { requireViewer } from '../shared/auth.js';
+import { pageRequest, requireId } from '../shared/pagination.js';
+import { DateTime } from '../shared/scalars.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
+import { postLikesChannel } from './likes.js';
+import type { PostLikeStatsModel } from './models.js';
+
+export const resolvers: Resolvers = {
+  DateTime,
+
+  Query: {
+    // The schema's default is 10; an explicit null means the same.
+    popularPosts: (_, { first, since }, { likes }) => likes.popular(pageRequest({ first: first ?? 10 }).first, since ?? null),
+  },
+
+  Mutation: {
+    likePost: (_, { postId }, { viewer, likes }) => likes.like(requireViewer(viewer), postId),
+    unlikePost: (_, { postId }, { viewer, likes }) => likes.unlike(requireViewer(viewer), postId),
+  },
+
+  Subscription: {
+    postLikesChanged: {
+      subscribe: async (_, { postId }, { knownPosts, pubsub }) => {
+        const id = requireId(postId, 'postId');
+        await knownPosts.require(id);
+        return pubsub.subscribe<PostLikeStatsModel>(postLikesChannel(id));
+      },
+      resolve: (event: PostLikeStatsModel) => event,
+    },
+  },
+
+  PostLikeStats: {
+    post: (stats) => ({ id: stats.postId }),
+  },
+
+  Post: {
+    // Likes stores nothing about a post but its likes: the reference is all it needs.
+    __resolveReference: ({ id }) => ({ id }),
+    likeCount: (post, _, { loaders }) => loaders.likeCount.load(post.id),
+    likedByViewer: (post, _, { loaders }) => loaders.likedByViewer.load(post.id),
+    likers: (post, args, { likes }) => likes.likers(post.id, pageRequest(args)),
+  },
+
+  User: {
+    __resolveReference: ({ id }) => ({ id }),
+    likedPosts: (user, args, { likes }) => likes.likedPosts(user.id, pageRequest(args)),
+  },
+
+  UserConnection: {
+    totalCount: (connection) => connection.totalCount(),
+  },
+};

@@ -1,0 +1,25 @@
+import type { PrismaClient } from '../../prisma/likes/generated/client.js';
+import { DEMO_LIKES, DEMO_POSTS, DEMO_USERS } from '../shared/demo.js';
+import type { Logger } from '../shared/logger.js';
+
+/**
+ * Seeds likes on the demo posts into an empty likes database (first start of the embedded
+ * default), and the posts themselves into its projection: the demo posts are seeded, not
+ * created through posts, so no event announces them.
+ */
+export async function seedDemoLikes(db: PrismaClient, logger: Logger): Promise<void> {
+  if ((await db.knownPost.count()) > 0) return;
+  const now = Date.now();
+  await db.$transaction([
+    db.knownPost.createMany({ data: DEMO_POSTS.map(({ id }) => ({ id })), skipDuplicates: true }),
+    db.like.createMany({
+      data: DEMO_LIKES.map(([username, post], index) => ({
+        postId: DEMO_POSTS[post]?.id ?? '',
+        userId: DEMO_USERS.find((user) => user.username === username)?.id ?? '',
+        createdAt: new Date(now - (DEMO_LIKES.length - index) * 600_000),
+      })),
+      skipDuplicates: true,
+    }),
+  ]);
+  logger.info('seeded demo likes', { likes: DEMO_LIKES.length });
+}

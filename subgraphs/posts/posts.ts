@@ -1,0 +1,96 @@
+import type { Post, Prisma, PrismaClient } from '../../prisma/posts/generated/client.js';
+import type { Viewer } from '../shared/auth.js';
+import { forbidden, notFound } from '../shared/errors.js';
+import type { OutboxRelay } from '../shared/events.js';
+import type { Logger } from '../shared/logger.js';
+import { olderThan, requireId, toConnection } from '../shared/pagination.js';
+import type { PageRequest } from '../shared/pagination.js';
+import { postCreated, postDeleted } from '../shared/post-events.js';
+import type { DomainEvent } from '../shared/events.js';
+import type { PubSub } from '../shared/pubsub.js';
+import { requireText } from '../shared/text.js';
+import type { PostConnectionModel } from './models.js';
+
+export type Posts = ReturnType<typeof createPosts>;
+
+/** `postCreated` for everyone, or for one author. */
+export const postCreatedChannel = (authorId: string | null): string => (authorId ? `postCreated:${authorId}` : 'postCreated');
+
+/** How long deletePost waits for other domains to drop what they hold about the post. */
+const DELETE_CONSUMED_WITHIN_MS = 2_000;
+
+const NEWEST_FIRST: Prisma.PostOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
+const parseBody = (body: string): string => requireText(body, { field: 'body', max: 500, multiline: true });
+const outboxRow = (event: DomainEvent) => ({ type: event.type, payload: event.data as Prisma.InputJsonObject });
+
+export interface PostsDeps {
+  db: PrismaClient;
+  relay: OutboxRelay;
+  pubsub: PubSub;
+  logger: Logger;
+}
+
+/** Writing posts (each write with its event in one transaction) and reading timelines. */
+export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
+  const page = async (where: Prisma.PostWhereInput, { first, after }: PageRequest): Promise<PostConnectionModel> => {
+    const rows = await db.post.findMany({ where: { AND: [where, olderThan(after)] }, orderBy: NEWEST_FIRST, take: first + 1 });
+    return toConnection(rows, first, (post) => ({ at: post.createdAt, id: post.id }), (post) => post);
+  };
+
+  /** The post, or NOT_FOUND. */
+  const existing = async (id: string): Promise<Post> => {
+    const post = await db.post.findUnique({ where: { id: requireId(id, 'id') } });
+    if (!post) throw notFound('No post has that id.');
+    return post;
+  };
+
+  return {
+    async create(viewer: Viewer, body: string): Promise<Post> {
+      const text = parseBody(body);
+      const post = await db.$transaction(async (tx) => {
+        const created = await tx.post.create({ data: { authorId: viewer.id, body: text } });
+        await tx.outboxEvent.create({ data: outboxRow(postCreated({ postId: created.id, authorId: created.authorId, createdAt: created.createdAt.toISOString() })) });
+        return created;
+      });
+      await relay.flush();
+      try {
+        await Promise.all([pubsub.publish(postCreatedChannel(null), post), pubsub.publish(postCreatedChannel(post.authorId), post)]);
+      } catch (error) {
+        logger.warn('could not publish postCreated', { error });
+      }
+      return post;
+    },
+
+    async update(viewer: Viewer, id: string, body: string): Promise<Post> {
+      const text = parseBody(body);
+      const post = await existing(id);
+      if (post.authorId !== viewer.id) throw forbidden('Only the author can edit a post.');
+      return db.post.update({ where: { id: post.id }, data: { body: text } });
+    },
+
+    async remove(viewer: Viewer, id: string): Promise<boolean> {
+      const post = await existing(id);
+      if (post.authorId !== viewer.id && viewer.role !== 'ADMIN') throw forbidden('Only the author or an admin can delete a post.');
+      const outboxId = await db.$transaction(async (tx) => {
+        const { count } = await tx.post.deleteMany({ where: { id: post.id } });
+        if (count === 0) return null;
+        return (await tx.outboxEvent.create({ data: outboxRow(postDeleted({ postId: post.id, authorId: post.authorId })) })).id;
+      });
+      if (outboxId === null) throw notFound('No post has that id.');
+      await relay.flush();
+      // So that when this returns, no domain still shows the post (likes has dropped its likes).
+      // A consumer that is down catches up later; the deletion has happened either way.
+      if (!(await relay.consumed(String(outboxId), DELETE_CONSUMED_WITHIN_MS))) logger.info('post deleted before every consumer caught up', { postId: post.id });
+      return true;
+    },
+
+    publicTimeline: (request: PageRequest) => page({}, request),
+    byAuthor: (authorId: string, request: PageRequest) => page({ authorId }, request),
+
+    /** Posts by the users in `followingIds` (from the users subgraph, via @requires). */
+    homeTimeline(followingIds: readonly string[], request: PageRequest): Promise<PostConnectionModel> {
+      if (followingIds.length === 0 || request.first === 0) return Promise.resolve(toConnection([] as Post[], 0, (post) => ({ at: post.createdAt, id: post.id }), (post) => post));
+      return page({ authorId: { in: [...followingIds] } }, request);
+    },
+  };
+}
