@@ -10,16 +10,11 @@
 // after the publish is measured: Redis → users subgraph (resolves `user { username }`,
 // one SQL query per event) → gateway (shared upstream stream, one plan execution per
 // event) → every client.
-import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import WebSocket from 'ws';
+import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, signingKeys, startProcess, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,43 +37,6 @@ const WARMUP = Number(args.warmup);
 const query = (client: number): string =>
   `subscription ($id: ID!) { ${args.distinct ? `c${client}: ` : ''}userStatsChanged(userId: $id) { followersCount followingCount user { username } } }`;
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-function startProcess(core: number, script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.on('exit', (code) => {
-    if (code !== null && code !== 0) console.error(`${script} exited with ${code}`);
-  });
-  return child;
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString());
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
-
-const rssMegabytes = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
 /** A minimal graphql-transport-ws client: connect, subscribe, and time every event. */
 function subscriber(client: number, url: string, userId: string, sentAt: Map<number, number>, latencies: number[], measured: (sequence: number) => boolean): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -99,40 +57,34 @@ function subscriber(client: number, url: string, userId: string, sentAt: Map<num
   });
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
 async function main(): Promise<void> {
-  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  const database = `bench_users_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: args.postgres });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${database}"`);
-  const databaseUrl = Object.assign(new URL(args.postgres), { pathname: `/${database}` }).toString();
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  pinSelf(1);
+  const databases = await benchDatabases(args.postgres, ['users']);
+  const keys = signingKeys();
   const [usersPort, gatewayPort] = [await freePort(), await freePort()];
   const children: ChildProcess[] = [];
   const redis = new Redis(args.redis);
+  const prefix = `bench-${Date.now().toString(36)}`;
+  const channel = (userId: string): string => `${prefix}:userStatsChanged:${userId}`;
   const sockets: WebSocket[] = [];
   try {
     children.push(
       startProcess(1, 'dist/subgraphs/users/main.js', {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
         PORT: String(usersPort),
         HOST: '127.0.0.1',
-        USERS_DATABASE_URL: databaseUrl,
+        USERS_DATABASE_URL: databases.urls['users']!,
         REDIS_URL: args.redis,
-        JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        REDIS_PREFIX: prefix,
+        JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY,
       }),
     );
     await waitForHealth(`http://127.0.0.1:${usersPort}/health`);
-    const gateway = startProcess(0, 'dist/gateway/main.js', {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(gatewayPort),
-      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
-      JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    }, args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []);
+    const gateway = startProcess(
+      0,
+      'dist/gateway/main.js',
+      { PORT: String(gatewayPort), USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY },
+      args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [],
+    );
     children.push(gateway);
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`);
 
@@ -158,7 +110,7 @@ async function main(): Promise<void> {
     }
     // Every subscribe has reached the subgraph once Redis reports its listener.
     for (;;) {
-      const reply = (await redis.pubsub('NUMSUB', `userStatsChanged:${userId}`)) as Array<string | number>;
+      const reply = (await redis.pubsub('NUMSUB', channel(userId))) as Array<string | number>;
       if (Number(reply[1]) > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -168,7 +120,7 @@ async function main(): Promise<void> {
     const publish = (): void => {
       sequence += 1;
       sentAt.set(sequence, performance.now());
-      void redis.publish(`userStatsChanged:${userId}`, JSON.stringify({ userId, followersCount: sequence, followingCount: 0 }));
+      void redis.publish(channel(userId), JSON.stringify({ userId, followersCount: sequence, followingCount: 0 }));
     };
     const timer = setInterval(publish, 1_000 / RATE);
     await new Promise((resolve) => setTimeout(resolve, WARMUP * 1_000));
@@ -215,8 +167,7 @@ async function main(): Promise<void> {
     redis.disconnect();
     for (const child of children) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await databases.drop();
   }
 }
 

@@ -64,3 +64,11 @@ test('the Authorization header: none is anonymous, anything but a valid bearer t
   await expect(viewerFromAuthorization('Basic abc', verifier)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   await expect(viewerFromAuthorization('Bearer', verifier)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 });
+
+test('a remembered token still stops being valid when it expires', async () => {
+  const shortLived = await token({ exp: Math.floor(Date.now() / 1000) + 1 });
+  await expect(verifier.verify(shortLived)).resolves.toMatchObject({ id: USER });
+  await expect(verifier.verify(shortLived)).resolves.toMatchObject({ id: USER });
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  await expect(verifier.verify(shortLived)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+});

@@ -31,7 +31,14 @@ export interface TokenVerifierOptions {
   audience: string;
 }
 
+/** Verified tokens remembered at once (about 3 MB): a client sends the same token many times. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createTokenVerifier({ key, issuer, audience }: TokenVerifierOptions): TokenVerifier {
+  // Only successes are remembered, and only until the token's own expiry: the answer
+  // for a given token cannot change before then, and the signature check costs most of
+  // a request's crypto in every process it passes through.
+  const verified = new Map<string, Viewer>();
   const getKey: KeyObject | JWTVerifyGetKey =
     'jwksUrl' in key
       ? createRemoteJWKSet(new URL(key.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 })
@@ -40,6 +47,8 @@ export function createTokenVerifier({ key, issuer, audience }: TokenVerifierOpti
         : key.publicKey;
   return {
     async verify(token) {
+      const remembered = verified.get(token);
+      if (remembered && remembered.expiresAt > Date.now()) return remembered;
       try {
         const { payload } = await jwtVerify(token, getKey as JWTVerifyGetKey, {
           algorithms: [ACCESS_TOKEN_ALGORITHM],
@@ -50,7 +59,10 @@ export function createTokenVerifier({ key, issuer, audience }: TokenVerifierOpti
         });
         const role = payload['role'];
         if (typeof payload.sub !== 'string' || (role !== 'USER' && role !== 'ADMIN')) throw new Error('bad claims');
-        return { id: payload.sub, role, expiresAt: (payload.exp as number) * 1000 };
+        const viewer: Viewer = { id: payload.sub, role, expiresAt: (payload.exp as number) * 1000 };
+        verified.set(token, viewer);
+        if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+        return viewer;
       } catch {
         throw unauthenticated('The access token is invalid or has expired.');
       }
