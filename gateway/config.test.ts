@@ -3,7 +3,7 @@ import { loadUsersConfig } from '../subgraphs/users/config.js';
 
 test('development defaults: Sandbox and introspection on, JWKS from the users subgraph', () => {
   const config = loadGatewayConfig({});
-  expect(config).toMatchObject({ port: 4000, production: false, introspection: true, sandbox: true, verification: { jwksUrl: 'http://localhost:4001/.well-known/jwks.json' } });
+  expect(config).toMatchObject({ port: 4000, production: false, introspection: true, sandbox: true, verification: { key: { jwksUrl: 'http://localhost:4001/.well-known/jwks.json' } } });
 });
 
 test('production turns Sandbox and introspection off unless asked for', () => {
@@ -15,7 +15,7 @@ test('production turns Sandbox and introspection off unless asked for', () => {
 test('subgraph URLs override routing, and the JWKS follows the users subgraph', () => {
   const config = loadGatewayConfig({ USERS_SUBGRAPH_URL: 'http://users:4001/graphql' });
   expect(config.subgraphUrls).toEqual({ users: 'http://users:4001/graphql' });
-  expect(config.verification).toEqual({ jwksUrl: 'http://users:4001/.well-known/jwks.json' });
+  expect(config.verification.key).toEqual({ jwksUrl: 'http://users:4001/.well-known/jwks.json' });
 });
 
 test('a bad configuration names every bad variable and never prints a value', () => {

@@ -12,8 +12,9 @@ import {
   processEnvSchema,
   processSettings,
   tokenVerificationEnvSchema,
+  verificationSettings,
 } from '../subgraphs/shared/config.js';
-import type { Env, ProcessSettings } from '../subgraphs/shared/config.js';
+import type { Env, ProcessSettings, VerificationSettings } from '../subgraphs/shared/config.js';
 import { projectPath } from '../subgraphs/shared/paths.js';
 
 export interface GatewayConfig extends ProcessSettings {
@@ -22,10 +23,8 @@ export interface GatewayConfig extends ProcessSettings {
   supergraphPath: string;
   /** Subgraph name → URL, overriding the routing URL composed into the supergraph. */
   subgraphUrls: Record<string, string>;
-  /** Where access tokens are verified from. */
-  verification: { jwksUrl: string } | { publicKey: string };
-  issuer: string;
-  audience: string;
+  /** Where access tokens are verified from, and the claims they must carry. */
+  verification: VerificationSettings;
   introspection: boolean;
   sandbox: boolean;
   subgraphTimeoutMs: number;
@@ -66,11 +65,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     port: parsed.PORT,
     supergraphPath: parsed.SUPERGRAPH_PATH ?? projectPath('supergraph.graphql'),
     subgraphUrls,
-    verification: parsed.JWT_PUBLIC_KEY
-      ? { publicKey: parsed.JWT_PUBLIC_KEY.replaceAll('\\n', '\n') }
-      : { jwksUrl: parsed.JWKS_URL ?? `${usersOrigin}/.well-known/jwks.json` },
-    issuer: parsed.JWT_ISSUER,
-    audience: parsed.JWT_AUDIENCE,
+    verification: verificationSettings(parsed, `${usersOrigin}/.well-known/jwks.json`),
     introspection,
     sandbox: (parsed.SANDBOX ?? !settings.production) && introspection,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,

@@ -68,7 +68,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     buildService: ({ name, url }) => (dataSources[name] = new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher })),
     logger: apolloLogger(logger),
   });
-  const verifier = createTokenVerifier({ key: config.verification, issuer: config.issuer, audience: config.audience });
+  const verifier = createTokenVerifier(config.verification);
 
   const routes: Routes = {};
   const httpServer = createHttpServer(routes, logger);

@@ -128,11 +128,13 @@ export interface VerificationSettings {
   audience: string;
 }
 
-export function verificationSettings(env: z.infer<z.ZodObject<typeof tokenVerificationEnvSchema>>): VerificationSettings {
+/** `defaultJwksUrl`: where the users subgraph publishes its keys when JWKS_URL is not set. */
+export function verificationSettings(
+  env: z.infer<z.ZodObject<typeof tokenVerificationEnvSchema>>,
+  defaultJwksUrl = `http://localhost:${defaultSubgraphPort('users')}/.well-known/jwks.json`,
+): VerificationSettings {
   return {
-    key: env.JWT_PUBLIC_KEY
-      ? { publicKey: env.JWT_PUBLIC_KEY.replaceAll('\\n', '\n') }
-      : { jwksUrl: env.JWKS_URL ?? `http://localhost:${defaultSubgraphPort('users')}/.well-known/jwks.json` },
+    key: env.JWT_PUBLIC_KEY ? { publicKey: env.JWT_PUBLIC_KEY.replaceAll('\\n', '\n') } : { jwksUrl: env.JWKS_URL ?? defaultJwksUrl },
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
   };
