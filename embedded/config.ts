@@ -1,4 +1,4 @@
-import { DEFAULT_GATEWAY_PORT, envPort, envUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../subgraphs/shared/config.js';
+import { blankAsUndefined, DEFAULT_GATEWAY_PORT, envPort, envUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../subgraphs/shared/config.js';
 import type { Env, ProcessSettings } from '../subgraphs/shared/config.js';
 import { z } from 'zod';
 import { projectPath } from '../subgraphs/shared/paths.js';
@@ -16,7 +16,7 @@ const schema = {
   ...processEnvSchema,
   PORT: envPort(DEFAULT_GATEWAY_PORT),
   DATA_DIR: optionalString,
-  REDIS_URL: z.preprocess((value) => (value === '' ? undefined : value), envUrl(['redis:', 'rediss:']).optional()),
+  REDIS_URL: z.preprocess(blankAsUndefined, envUrl(['redis:', 'rediss:']).optional()),
 };
 
 export function loadEmbeddedConfig(env: Env): EmbeddedConfig {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  blankAsUndefined,
   DEFAULT_GATEWAY_PORT,
   defaultSubgraphPort,
   DOMAINS,
@@ -34,7 +35,7 @@ export interface GatewayConfig extends ProcessSettings {
 /** `USERS_SUBGRAPH_URL`, `POSTS_SUBGRAPH_URL`, … */
 export const subgraphUrlVariable = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
 
-const subgraphUrl = z.preprocess((value) => (value === '' ? undefined : value), envUrl(['http:', 'https:']).optional());
+const subgraphUrl = z.preprocess(blankAsUndefined, envUrl(['http:', 'https:']).optional());
 
 const schema = {
   ...processEnvSchema,

@@ -40,10 +40,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   /**
    * A subgraph answers bad input it alone can judge (a custom scalar the gateway does not
    * parse, say) with HTTP 400 and GraphQL errors. Pass its first error on, code included,
-   * instead of the bare "400: Bad Request" Apollo would make of it.
+   * instead of the bare "400: Bad Request" Apollo would make of it. Any other failure stays
+   * an internal error.
    */
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
     const fallback = await super.errorFromResponse(response);
+    if (response.status !== 400) return fallback;
     const body = (fallback.extensions['response'] as { body?: unknown } | undefined)?.body;
     const first = (body as { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } | undefined)?.errors?.[0];
     if (typeof first?.message !== 'string') return fallback;

@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createTokenVerifier } from '../subgraphs/shared/auth.js';
 import { formatError, formatResult } from '../subgraphs/shared/errors.js';
-import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from '../subgraphs/shared/http.js';
+import { CLIENT_BODY_LIMIT, createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from '../subgraphs/shared/http.js';
 import type { Routes } from '../subgraphs/shared/http.js';
 import { apolloLogger, createLogger } from '../subgraphs/shared/logger.js';
 import { once } from '../subgraphs/shared/process.js';
@@ -38,8 +38,8 @@ class Gateway extends ApolloGateway {
 /** Page-size and other limits, checked once the operation is known and before planning. */
 const limitsPlugin: ApolloServerPlugin<GatewayContext> = {
   requestDidStart: async () => ({
-    didResolveOperation: async ({ document, request }) => {
-      const [first] = limitErrors(document, request.variables);
+    didResolveOperation: async ({ document, request, schema, operationName }) => {
+      const [first] = limitErrors(schema, document, request.variables, operationName);
       if (first) throw first;
     },
   }),
@@ -94,7 +94,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   routes[GRAPHQL_PATH] = graphqlHandler(
     apollo,
     async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }),
-    { origins: config.corsOrigins },
+    { cors: { origins: config.corsOrigins }, bodyLimit: CLIENT_BODY_LIMIT },
   );
   routes['/health'] = (_request, response) => sendJson(response, 200, { status: 'ok' });
 

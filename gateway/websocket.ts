@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { getOperationAST, getVariableValues, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, NoSchemaIntrospectionCustomRule, parse, print, specifiedRules, validate } from 'graphql';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { TokenVerifier } from '../subgraphs/shared/auth.js';
 import { formatError } from '../subgraphs/shared/errors.js';
@@ -35,6 +35,9 @@ export interface GatewayWebSocketOptions {
 
 const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
+/** Without introspection, "Did you mean …?" would reveal the schema: as over HTTP, it is left out. */
+const withoutSuggestions = (message: string): string => message.replace(/ Did you mean .+\?$/, '');
+
 /**
  * graphql-ws on the gateway's `/graphql`. graphql-ws runs outside Apollo Server's request
  * pipeline, so this applies the same checks itself: authentication at `connection_init`,
@@ -60,19 +63,20 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       return [badInput(error instanceof Error ? error.message : 'The operation cannot be parsed.')];
     }
     const validationErrors = validate(planner.apiSchema, document, rules);
-    if (validationErrors.length > 0) return validationErrors.map((error) => badInput(error.message));
+    if (validationErrors.length > 0) return validationErrors.map((error) => badInput(options.introspection ? error.message : withoutSuggestions(error.message)));
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation) return [badInput('The document must hold exactly one operation, or operationName must pick one.')];
     const coerced = getVariableValues(planner.apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (coerced.errors) return coerced.errors.map((error) => badInput(error.message));
-    const limits = limitErrors(document, coerced.coerced);
+    const limits = limitErrors(planner.apiSchema, document, coerced.coerced, operationName);
     if (limits.length > 0) return limits;
     const socket = ctx.extra.socket;
     // A graphql-ws `next` message around a result serialised once for every client of a topic.
     const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
     const context: OperationContext = {
-      query: payload.query,
+      // Printed, so clients that format one operation differently still share it.
+      query: print(document),
       identity: ctx.extra.identity ?? { viewer: null, authorization: undefined },
       send: (resultJson) => {
         if (socket.readyState !== socket.OPEN) return true;

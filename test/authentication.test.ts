@@ -94,6 +94,23 @@ describe('login', () => {
       expect(result.errors?.[0]?.message).toBe(wrongPassword.errors?.[0]?.message);
     }
   });
+
+  test('ten wrong passwords for one name pause its sign-in with RATE_LIMITED; other names are unaffected', async () => {
+    const [target, bystander] = [await registerUser(supergraph, 'guarded'), await registerUser(supergraph, 'bystander')];
+    for (let attempt = 0; attempt < 10; attempt += 1) expect(errorCodes(await login(target.username, 'not the password'))).toEqual(['UNAUTHENTICATED']);
+    const blocked = await login(target.username, target.password);
+    expect(errorCodes(blocked)).toEqual(['RATE_LIMITED']);
+    expect(blocked.errors?.[0]?.extensions?.['retryAfterSeconds']).toEqual(expect.any(Number));
+    expect(dataOf(await login(bystander.username, bystander.password)).login.user.id).toBe(bystander.id);
+  });
+
+  test('a successful sign-in clears the failures', async () => {
+    const user = await registerUser(supergraph, 'forgetful');
+    for (let attempt = 0; attempt < 9; attempt += 1) await login(user.username, 'not the password');
+    dataOf(await login(user.username, user.password));
+    for (let attempt = 0; attempt < 9; attempt += 1) await login(user.username, 'not the password');
+    expect(dataOf(await login(user.username, user.password)).login.user.id).toBe(user.id);
+  });
 });
 
 describe('refresh tokens', () => {

@@ -1,4 +1,6 @@
+import { Agent, request as undiciRequest } from 'undici';
 import { errorCodes, graphql } from './support/graphql.js';
+import { openSocket } from './support/ws.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 
@@ -68,6 +70,31 @@ describe('in development', () => {
     expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  test('an oversized body is refused with 413, and the keep-alive connection does not carry the rest', async () => {
+    const agent = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+    try {
+      const big = await undiciRequest(supergraph.gatewayUrl, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(2 * 1024 * 1024)}` }),
+      });
+      expect(big.statusCode).toBe(413);
+      await big.body.dump();
+      const next = await undiciRequest(supergraph.gatewayUrl, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+      expect(next.statusCode).toBe(200);
+      expect(await next.body.json()).toEqual({ data: { me: null } });
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test('an operation that could return too many nodes is refused before any subgraph is asked', async () => {
+    const result = await supergraph.request('{ publicTimeline(first: 100) { edges { node { likers(first: 100) { edges { node { followers(first: 100) { totalCount } } } } } } } }');
+    expect(result.status).toBe(400);
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+  });
+
   test('health answers', async () => {
     const response = await fetch(new URL('/health', supergraph.gatewayUrl));
     expect(await response.json()).toEqual({ status: 'ok' });
@@ -87,6 +114,18 @@ describe('in production', () => {
     const typo = await supergraph.request('{ userz { totalCount } }');
     expect(errorCodes(typo)).toEqual(['BAD_USER_INPUT']);
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  test('over WebSocket too, validation errors give no hints about the schema', async () => {
+    const socket = openSocket(supergraph.gatewayUrl);
+    try {
+      const result = await socket.subscribe('subscription { userStatsChanged(userId: "x") { followersCont } }').next();
+      expect(result.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors?.[0]?.message).toMatch(/Cannot query field "followersCont"/);
+      expect(result.errors?.[0]?.message).not.toMatch(/Did you mean/);
+    } finally {
+      await socket.dispose();
+    }
   });
 
   test('Sandbox is off', async () => {

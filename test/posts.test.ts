@@ -161,6 +161,26 @@ describe('timelines', () => {
     expect(new Set(home.edges.map((edge) => edge.node.author.username))).toEqual(new Set([followed.username, alsoFollowed.username]));
   });
 
+  test('homeTimeline considers the 5,000 most recently followed users', async () => {
+    const [reader, early] = [await registerUser(supergraph, 'heavy'), await registerUser(supergraph, 'early')];
+    const earlyPost = dataOf(await createPost(early, 'from the first user I followed')).createPost.id;
+    dataOf(await supergraph.request('mutation ($id: ID!) { follow(userId: $id) { id } }', { id: early.id }, { token: reader.accessToken }));
+    const homeIds = async () =>
+      dataOf(await supergraph.request<{ me: { homeTimeline: Page } }>('{ me { homeTimeline(first: 5) { edges { node { id } } } } }', {}, { token: reader.accessToken })).me.homeTimeline.edges.map(
+        (edge) => edge.node.id,
+      );
+    expect(await homeIds()).toEqual([earlyPost]);
+    // 5,000 later follows (written directly: accounts and follows in bulk) push the first one out.
+    const users = supergraph.databaseUrls['users']!;
+    await sql(
+      users,
+      `INSERT INTO users (id, username, username_key, email, password_hash, updated_at)
+       SELECT gen_random_uuid(), 'bulk_' || n, 'bulk_' || n, 'bulk_' || n || '@example.com', 'x', now() FROM generate_series(1, 5000) AS n`,
+    );
+    await sql(users, `INSERT INTO follows (follower_id, followee_id, created_at) SELECT $1, id, now() + interval '1 minute' FROM users WHERE username_key LIKE 'bulk\\_%'`, [reader.id]);
+    expect(await homeIds()).toEqual([]);
+  });
+
   test('followingIds, the field homeTimeline needs, is not part of the public API', async () => {
     const result = await supergraph.request('{ me { followingIds } }');
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);

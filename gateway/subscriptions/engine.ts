@@ -11,6 +11,11 @@ import { createPushIterator } from './push-iterator.js';
 import type { PushIterator } from './push-iterator.js';
 import type { UpstreamEvent, UpstreamSubscriptions } from './upstream.js';
 
+/** Distinct subscriptions (topics) the gateway holds at once. */
+const MAX_TOPICS = 10_000;
+/** Events waiting to be executed for one topic before it is ended as too far behind. */
+const MAX_QUEUED_EVENTS = 1_000;
+
 type ServiceMap = Parameters<typeof executeQueryPlan>[1];
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
 
@@ -41,6 +46,8 @@ interface Topic {
   subscribers: Set<Subscriber>;
   /** Events run one after another, so every client sees them in order. */
   chain: Promise<void>;
+  /** Events received and not yet delivered. */
+  queued: number;
   leaveUpstream: () => void;
 }
 
@@ -93,19 +100,30 @@ export class SubscriptionEngine {
     const viewer = planned.perViewer ? request.identity.viewer : null;
     const context: GatewayContext = { viewer, authorization: viewer ? request.identity.authorization : undefined };
     const key = JSON.stringify([request.query, request.operationName ?? null, request.variables, context.authorization ?? null]);
-    const topic = this.topics.get(key) ?? this.openTopic(key, planned, request, context);
-    const subscriber: Subscriber = { send: request.send, final: createPushIterator<ExecutionResult>(() => this.leave(topic, subscriber)) };
-    topic.subscribers.add(subscriber);
+    let topic = this.topics.get(key);
+    if (!topic) {
+      if (this.topics.size >= MAX_TOPICS) throw new GraphQLError('The gateway holds too many distinct subscriptions; try again later.', { extensions: { code: 'RATE_LIMITED' } });
+      topic = this.openTopic(key, planned, request, context);
+    }
+    const joined = topic;
+    const subscriber: Subscriber = { send: request.send, final: createPushIterator<ExecutionResult>(() => this.leave(joined, subscriber)) };
+    joined.subscribers.add(subscriber);
     return subscriber.final;
   }
 
   private openTopic(key: string, planned: PlannedSubscription, request: SubscriptionRequest, context: GatewayContext): Topic {
-    const topic: Topic = { key, subscribers: new Set(), chain: Promise.resolve(), leaveUpstream: () => {} };
+    const topic: Topic = { key, subscribers: new Set(), chain: Promise.resolve(), queued: 0, leaveUpstream: () => {} };
     this.topics.set(key, topic);
     const primaryVariables = Object.fromEntries((planned.primary.variableUsages ?? []).filter((name) => name in request.variables).map((name) => [name, request.variables[name]]));
     topic.leaveUpstream = this.upstream.join(planned.primary.serviceName, planned.primary.operation, primaryVariables, context.authorization, {
       next: (event) => {
-        topic.chain = topic.chain.then(() => this.deliver(topic, planned, request, context, event));
+        if (++topic.queued > MAX_QUEUED_EVENTS) {
+          this.logger.warn('subscription topic fell behind; ending it', { events: topic.queued });
+          this.finish(topic, [{ message: 'This subscription fell too far behind and was ended; subscribe again.', extensions: { code: 'RATE_LIMITED' } }]);
+          topic.leaveUpstream();
+          return;
+        }
+        topic.chain = topic.chain.then(() => this.deliver(topic, planned, request, context, event)).finally(() => (topic.queued -= 1));
       },
       error: (errors) => this.finish(topic, errors),
       complete: () => this.finish(topic, []),

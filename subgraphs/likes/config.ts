@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  blankAsUndefined,
   databaseUrl,
   defaultSubgraphPort,
   envPort,
@@ -23,7 +24,7 @@ const schema = {
   ...tokenVerificationEnvSchema,
   PORT: envPort(defaultSubgraphPort('likes')),
   LIKES_DATABASE_URL: databaseUrl,
-  POSTS_SUBGRAPH_URL: z.preprocess((value) => (value === '' ? undefined : value), envUrl(['http:', 'https:']).default(`http://localhost:${defaultSubgraphPort('posts')}/graphql`)),
+  POSTS_SUBGRAPH_URL: z.preprocess(blankAsUndefined, envUrl(['http:', 'https:']).default(`http://localhost:${defaultSubgraphPort('posts')}/graphql`)),
 };
 
 export function loadLikesConfig(env: Env): LikesConfig {

@@ -1,9 +1,9 @@
-import type { Prisma, PrismaClient } from '../../prisma/likes/generated/client.js';
+import type { PrismaClient } from '../../prisma/likes/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
 import { notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { requireId, toConnection } from '../shared/pagination.js';
-import type { Cursor, PageRequest } from '../shared/pagination.js';
+import { olderThan, requireId, toConnection } from '../shared/pagination.js';
+import type { PageRequest } from '../shared/pagination.js';
 import type { PubSub } from '../shared/pubsub.js';
 import type { KnownPosts } from './known-posts.js';
 import type { PostConnectionModel, PostLikeStatsModel, PostReference, UserConnectionModel } from './models.js';
@@ -11,10 +11,6 @@ import type { PostConnectionModel, PostLikeStatsModel, PostReference, UserConnec
 export type Likes = ReturnType<typeof createLikes>;
 
 export const postLikesChannel = (postId: string): string => `postLikesChanged:${postId}`;
-
-/** Like rows newer-first after a cursor over (createdAt, the other side's id). */
-const likeCursorWhere = (after: Cursor | null, idField: 'postId' | 'userId'): Prisma.LikeWhereInput =>
-  after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, [idField]: { lt: after.id } }] } : {};
 
 export interface LikesDeps {
   db: PrismaClient;
@@ -25,11 +21,10 @@ export interface LikesDeps {
 
 /** Liking, unliking and the lists built from likes. Counts are always counted from the rows. */
 export function createLikes({ db, knownPosts, pubsub, logger }: LikesDeps) {
-  /** After the write committed: the post's count as it now is. A failure is logged, not returned. */
+  /** Tells the post's subscribers its count changed, after the write committed. A failure is logged, not returned. */
   async function publishCount(postId: string): Promise<void> {
     try {
-      const stats: PostLikeStatsModel = { postId, likeCount: await db.like.count({ where: { postId } }) };
-      await pubsub.publish(postLikesChannel(postId), stats);
+      await pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel);
     } catch (error) {
       logger.warn('could not publish postLikesChanged', { error });
     }
@@ -63,7 +58,7 @@ export function createLikes({ db, knownPosts, pubsub, logger }: LikesDeps) {
     /** Who likes the post, latest like first. */
     async likers(postId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
       const rows = await db.like.findMany({
-        where: { postId, ...likeCursorWhere(after, 'userId') },
+        where: { postId, ...olderThan(after, 'userId') },
         orderBy: [{ createdAt: 'desc' }, { userId: 'desc' }],
         take: first + 1,
       });
@@ -76,7 +71,7 @@ export function createLikes({ db, knownPosts, pubsub, logger }: LikesDeps) {
     /** What the user likes, latest like first. */
     async likedPosts(userId: string, { first, after }: PageRequest): Promise<PostConnectionModel> {
       const rows = await db.like.findMany({
-        where: { userId, ...likeCursorWhere(after, 'postId') },
+        where: { userId, ...olderThan(after, 'postId') },
         orderBy: [{ createdAt: 'desc' }, { postId: 'desc' }],
         take: first + 1,
       });

@@ -18,8 +18,10 @@ export interface UserConnectionModel extends Connection<UserReference> {
   totalCount: () => Promise<number>;
 }
 
-/** The payload of a `postLikesChanged` event: the entity key and the count. */
+/**
+ * The payload of a `postLikesChanged` event: only the entity key. The count is read when
+ * the event is executed, so a late event can never show an older count than an early one.
+ */
 export interface PostLikeStatsModel {
   postId: string;
-  likeCount: number;
 }

@@ -31,6 +31,7 @@ export const resolvers: Resolvers = {
 
   PostLikeStats: {
     post: (stats) => ({ id: stats.postId }),
+    likeCount: (stats, _, { loaders }) => loaders.likeCount.load(stats.postId),
   },
 
   Post: {

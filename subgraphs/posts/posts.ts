@@ -1,5 +1,6 @@
 import type { Post, Prisma, PrismaClient } from '../../prisma/posts/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
+import { prismaErrorCode } from '../shared/database.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import type { OutboxRelay } from '../shared/events.js';
 import type { Logger } from '../shared/logger.js';
@@ -33,7 +34,7 @@ export interface PostsDeps {
 /** Writing posts (each write with its event in one transaction) and reading timelines. */
 export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
   const page = async (where: Prisma.PostWhereInput, { first, after }: PageRequest): Promise<PostConnectionModel> => {
-    const rows = await db.post.findMany({ where: { AND: [where, olderThan(after)] }, orderBy: NEWEST_FIRST, take: first + 1 });
+    const rows = await db.post.findMany({ where: { AND: [where, olderThan(after, 'id')] }, orderBy: NEWEST_FIRST, take: first + 1 });
     return toConnection(rows, first, (post) => ({ at: post.createdAt, id: post.id }), (post) => post);
   };
 
@@ -65,7 +66,10 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const text = parseBody(body);
       const post = await existing(id);
       if (post.authorId !== viewer.id) throw forbidden('Only the author can edit a post.');
-      return db.post.update({ where: { id: post.id }, data: { body: text } });
+      return db.post.update({ where: { id: post.id }, data: { body: text } }).catch((error: unknown) => {
+        // Deleted between the check and the update.
+        throw prismaErrorCode(error) === 'P2025' ? notFound('No post has that id.') : error;
+      });
     },
 
     async remove(viewer: Viewer, id: string): Promise<boolean> {

@@ -14,7 +14,8 @@ export const defaultSubgraphPort = (domain: Domain): number => 4001 + DOMAINS.in
 /** `<NAME>_DATABASE_URL`, e.g. `USERS_DATABASE_URL`. */
 export const databaseUrlVariable = (domain: Domain): string => `${domain.toUpperCase()}_DATABASE_URL`;
 
-const blankAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+/** An empty variable (`FOO=`) counts as unset. */
+export const blankAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
 export const optionalString = z.preprocess(blankAsUndefined, z.string().optional());
 

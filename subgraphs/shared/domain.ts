@@ -92,6 +92,11 @@ export async function serveDomain<Db, TContext extends SubgraphContext>(
     logger,
     port: settings.port,
     host: settings.host,
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: release the pool and Redis connections before failing.
+    beforeClose?.();
+    await resources.close();
+    throw error;
   });
   return {
     ...server,

@@ -79,18 +79,45 @@ describe('Redis streams', () => {
 });
 
 describe('in process', () => {
-  test('a group that starts late reads the retained events; publish waits for the handlers', async () => {
-    const namespace = prefix();
-    const bus = createEventBus(undefined, namespace, logger);
-    await bus.publish('s', [event(1)]);
+  test('publishing waits for the handlers; with no consumer yet it fails, so the outbox keeps the events', async () => {
+    const bus = createEventBus(undefined, prefix(), logger);
+    await expect(bus.publish('s', [event(1)])).rejects.toThrow(/no consumer has joined/);
     const seen: unknown[] = [];
-    bus.consume('s', 'g', async (e) => void seen.push(e.data['n']));
-    await eventually(() => seen.length === 1, 1_000, 'the replay');
+    bus.consume('s', 'first', async (e) => void seen.push(e.data['n']));
     await bus.publish('s', [event(2)]);
-    expect(seen).toEqual([1, 2]);
+    expect(seen).toEqual([2]);
+    await bus.close();
+  });
+
+  test('a group that joins late reads the events the stream retains', async () => {
+    const bus = createEventBus(undefined, prefix(), logger);
+    bus.consume('s', 'early', async () => {});
+    await bus.publish('s', [event(1), event(2)]);
+    const late: unknown[] = [];
+    bus.consume('s', 'late', async (e) => void late.push(e.data['n']));
+    await eventually(() => late.length === 2, 1_000, 'the replay');
+    expect(late).toEqual([1, 2]);
     await bus.close();
   });
 });
+
+test('with Redis, an event that keeps failing is set aside after five attempts, and later events flow', async () => {
+  const namespace = prefix();
+  const bus = createEventBus(TEST_REDIS_URL, namespace, logger);
+  const handled: unknown[] = [];
+  bus.consume('s', 'g', async (e) => {
+    if (e.data['n'] === 1) throw new Error('poison');
+    handled.push(e.data['n']);
+  });
+  await bus.publish('s', [event(1), event(2)]);
+  await eventually(() => handled.includes(2), 30_000, 'the event after the poison one');
+  const redis = new Redis(TEST_REDIS_URL);
+  const dead = (await redis.xrange(`${namespace}:events:s:dead`, '-', '+')) as Array<[string, string[]]>;
+  redis.disconnect();
+  expect(dead).toHaveLength(1);
+  expect(dead[0]?.[1]).toEqual(expect.arrayContaining(['group', 'g', 'error', 'poison', 'type', 'Counted']));
+  await bus.close();
+}, 40_000);
 
 describe('the outbox relay', () => {
   let database: TestDatabase;

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from './logger.js';
+import { fastFailingRedis, retryStrategy, whenReady } from './redis.js';
 
 /**
  * A fact one domain tells the others ("post deleted"), so that no service reads another's
@@ -24,9 +25,10 @@ export interface EventBus {
    */
   publish(stream: string, events: DomainEvent[]): Promise<string[]>;
   /**
-   * Whether every consumer group of the stream has handled the events with these ids,
-   * waiting up to `timeoutMs`: for a write whose effects elsewhere must be visible when it
-   * returns. False after the timeout (a consumer is down; it catches up later).
+   * Whether every consumer group of the stream has handled the events with these ids (with
+   * none: everything published so far), waiting up to `timeoutMs`: for a write whose
+   * effects elsewhere must be visible when it returns. False after the timeout (a consumer
+   * is down; it catches up later).
    */
   waitUntilConsumed(stream: string, ids: string[], timeoutMs: number): Promise<boolean>;
   /**
@@ -42,7 +44,7 @@ export interface EventBus {
 const RETAINED_EVENTS = 100_000;
 
 export function createEventBus(redisUrl: string | undefined, prefix: string, logger: Logger): EventBus {
-  return redisUrl ? redisEventBus(redisUrl, prefix, logger) : inProcessEventBus(prefix);
+  return redisUrl ? redisEventBus(redisUrl, prefix, logger) : inProcessEventBus(prefix, logger);
 }
 
 // ---- in process: the embedded default ----------------------------------------------------
@@ -55,7 +57,7 @@ interface LocalStream {
 /** Shared by every subgraph of this process: in embedded mode one subgraph's events reach another. */
 const localStreams = new Map<string, LocalStream>();
 
-function inProcessEventBus(prefix: string): EventBus {
+function inProcessEventBus(prefix: string, logger: Logger): EventBus {
   const streamOf = (name: string): LocalStream => {
     const key = `${prefix}:events:${name}`;
     let stream = localStreams.get(key);
@@ -66,6 +68,9 @@ function inProcessEventBus(prefix: string): EventBus {
   return {
     async publish(name, events) {
       const stream = streamOf(name);
+      // No consumer yet (the embedded default is still starting): the outbox keeps the
+      // events, and the relay tries again shortly.
+      if (stream.groups.size === 0 && events.length > 0) throw new Error(`no consumer has joined stream ${name} yet`);
       // Handled before this resolves: the outbox keeps the events until every consumer is done.
       for (const event of events) {
         for (const handler of stream.groups.values()) await handler(event);
@@ -82,7 +87,7 @@ function inProcessEventBus(prefix: string): EventBus {
       // A group that starts late reads what the stream retains, as a Redis group created at 0 does.
       void (async () => {
         for (const event of [...stream.retained]) await handler(event);
-      })();
+      })().catch((error: unknown) => logger.error('event handler failed while catching up', { group, error }));
     },
     async close() {
       for (const [stream, group] of registered) stream.groups.delete(group);
@@ -113,15 +118,16 @@ function decode(fields: string[]): DomainEvent {
 }
 
 function redisEventBus(redisUrl: string, prefix: string, logger: Logger): EventBus {
-  const options: RedisOptions = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000) };
-  // Connects on first use: a subgraph that neither publishes nor consumes holds no connection.
-  const commands = new Redis(redisUrl, { ...options, lazyConnect: true });
-  commands.on('error', (error: Error) => logger.warn('redis event bus error', { error: error.message }));
+  const options: RedisOptions = { maxRetriesPerRequest: null, retryStrategy };
+  // Publishing runs inside the outbox relay's transaction, on a request's path: while Redis
+  // is away it fails at once and the rows stay in the outbox for the relay's retry.
+  const commands = fastFailingRedis(redisUrl, logger, 'event bus', 2_000);
   const consumers: Array<{ stop(): Promise<void> }> = [];
   const keyOf = (stream: string): string => `${prefix}:events:${stream}`;
 
   return {
     async publish(stream, events) {
+      await whenReady(commands, 2_000);
       const pipeline = commands.pipeline();
       for (const event of events) pipeline.xadd(keyOf(stream), 'MAXLEN', '~', String(RETAINED_EVENTS), '*', 'type', event.type, 'data', JSON.stringify(event.data));
       const results = (await pipeline.exec()) ?? [];
@@ -130,23 +136,10 @@ function redisEventBus(redisUrl: string, prefix: string, logger: Logger): EventB
       return results.map(([, id]) => String(id));
     },
     async waitUntilConsumed(stream, ids, timeoutMs) {
-      if (ids.length === 0) return true;
-      const key = keyOf(stream);
-      const sorted = [...ids].sort(compareStreamIds);
-      const [first, last] = [sorted[0]!, sorted.at(-1)!];
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const groups = ((await commands.xinfo('GROUPS', key)) as Array<Array<string | number>>).map(fieldsOf);
-        let consumed = true;
-        for (const group of groups) {
-          const delivered = compareStreamIds(String(group['last-delivered-id']), last) >= 0;
-          consumed = delivered && ((await commands.xpending(key, String(group['name']), first, last, 1)) as unknown[]).length === 0;
-          if (!consumed) break;
-        }
-        if (consumed) return true;
-        if (Date.now() > deadline) return false;
-        await sleep(5);
-      }
+      return waitForGroups(stream, ids, timeoutMs).catch((error: unknown) => {
+        logger.warn('could not tell whether consumers caught up', { stream, error: (error as Error).message });
+        return false;
+      });
     },
     consume(stream, group, handler) {
       consumers.push(runConsumer({ redisUrl, options, key: keyOf(stream), group, handler, logger }));
@@ -156,6 +149,27 @@ function redisEventBus(redisUrl: string, prefix: string, logger: Logger): EventB
       commands.disconnect();
     },
   };
+
+  /** Polls each group's delivered id and pending list until the events are acknowledged. */
+  async function waitForGroups(stream: string, ids: string[], timeoutMs: number): Promise<boolean> {
+    await whenReady(commands, timeoutMs);
+    const key = keyOf(stream);
+    const sorted = [...ids].sort(compareStreamIds);
+    const [first, last] = ids.length > 0 ? [sorted[0]!, sorted.at(-1)!] : ['-', String(fieldsOf((await commands.xinfo('STREAM', key)) as Array<string | number>)['last-generated-id'])];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const groups = ((await commands.xinfo('GROUPS', key)) as Array<Array<string | number>>).map(fieldsOf);
+      let consumed = true;
+      for (const group of groups) {
+        const delivered = compareStreamIds(String(group['last-delivered-id']), last) >= 0;
+        consumed = delivered && ((await commands.xpending(key, String(group['name']), first, last, 1)) as unknown[]).length === 0;
+        if (!consumed) break;
+      }
+      if (consumed) return true;
+      if (Date.now() > deadline) return false;
+      await sleep(5);
+    }
+  }
 }
 
 interface ConsumerOptions {
@@ -167,10 +181,15 @@ interface ConsumerOptions {
   logger: Logger;
 }
 
+/** Deliveries of one event before it is set aside in `<stream>:dead` so the rest can flow. */
+const MAX_ATTEMPTS = 5;
+
 /**
  * One consumer of a group: first its own unacknowledged events (a restart resumes them),
  * then new ones. Every 15 s it also claims events another consumer of the group left
- * unacknowledged for a minute (a replica that died mid-event).
+ * unacknowledged for a minute (a replica that died mid-event). An event whose handler
+ * failed MAX_ATTEMPTS times is copied to the dead-letter stream `<stream>:dead` (with the
+ * group and the error) and acknowledged, so one bad event cannot stop every later one.
  */
 function runConsumer({ redisUrl, options, key, group, handler, logger }: ConsumerOptions): { stop(): Promise<void> } {
   const consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -178,6 +197,13 @@ function runConsumer({ redisUrl, options, key, group, handler, logger }: Consume
   const blocking = new Redis(redisUrl, options);
   blocking.on('error', (error: Error) => logger.warn('redis consumer error', { group, error: error.message }));
   let stopped = false;
+  const stopping = new AbortController();
+  /** A backoff pause that ends early when the consumer stops. */
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
 
   const ensureGroup = async (): Promise<void> => {
     try {
@@ -186,15 +212,23 @@ function runConsumer({ redisUrl, options, key, group, handler, logger }: Consume
       if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
     }
   };
+  const attempts = new Map<string, number>();
   /** Handles entries in order; stops at the first failure, leaving it and the rest pending. */
   const handleAll = async (entries: StreamEntries): Promise<boolean> => {
     for (const [id, fields] of entries) {
       try {
         await handler(decode(fields));
       } catch (error) {
-        logger.error('event handler failed; the event will be delivered again', { group, error });
-        return false;
+        const attempt = (attempts.get(id) ?? 0) + 1;
+        attempts.set(id, attempt);
+        if (attempt < MAX_ATTEMPTS) {
+          logger.warn('event handler failed; the event will be delivered again', { group, attempt, error });
+          return false;
+        }
+        logger.error('event handler failed too often; the event is set aside', { group, id, error });
+        await blocking.xadd(`${key}:dead`, '*', 'group', group, 'id', id, 'error', String((error as Error).message ?? error), ...fields);
       }
+      attempts.delete(id);
       await blocking.xack(key, group, id);
     }
     return true;
@@ -212,14 +246,14 @@ function runConsumer({ redisUrl, options, key, group, handler, logger }: Consume
           if (cursor === '0' && entries.length === 0) cursor = '>';
           if (!(await handleAll(entries))) {
             cursor = '0';
-            await sleep(Math.min((backoff *= 2), 30_000));
+            await pause(Math.min((backoff *= 2), 30_000));
           } else backoff = 250;
         }
       } catch (error) {
         if (stopped) break;
         logger.warn('event consumer retrying', { group, error: (error as Error).message });
         cursor = '0';
-        await sleep(Math.min((backoff *= 2), 5_000));
+        await pause(Math.min((backoff *= 2), 5_000));
       }
     }
   })();
@@ -235,6 +269,7 @@ function runConsumer({ redisUrl, options, key, group, handler, logger }: Consume
   return {
     async stop() {
       stopped = true;
+      stopping.abort();
       clearInterval(claimer);
       blocking.disconnect();
       await loop;
@@ -248,9 +283,9 @@ export interface OutboxRelay {
   /** Publishes what the outbox holds. Never rejects: on failure it retries later by itself. */
   flush(): Promise<void>;
   /**
-   * Whether every consumer has handled the event written as outbox row `outboxId` (after a
-   * `flush`), waiting up to `timeoutMs`. False when it is not known here to have been
-   * published, or consumers did not finish in time.
+   * Whether every consumer has handled the event written as outbox row `outboxId`, waiting
+   * up to `timeoutMs` for whichever relay (this replica's or another's) to send it and for
+   * the consumers to handle it. False when that did not happen in time.
    */
   consumed(outboxId: string, timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -301,6 +336,9 @@ export function createOutboxRelay(pool: pg.Pool, bus: EventBus, stream: string, 
 
   const flush = (): Promise<void> => {
     if (closed) return Promise.resolve();
+    // Backing off after a failure (the bus is away): the scheduled retry takes these rows
+    // too, and the write that asked returns at once.
+    if (retry && !running) return Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -315,7 +353,10 @@ export function createOutboxRelay(pool: pg.Pool, bus: EventBus, stream: string, 
       } catch (error) {
         logger.warn('outbox relay failed; retrying', { stream, error: (error as Error).message });
         clearTimeout(retry);
-        retry = setTimeout(() => void flush(), (backoff = Math.min(backoff * 2, 30_000)));
+        retry = setTimeout(() => {
+          retry = undefined;
+          void flush();
+        }, (backoff = Math.min(backoff * 2, 5_000)));
         retry.unref();
       } finally {
         running = null;
@@ -327,10 +368,21 @@ export function createOutboxRelay(pool: pg.Pool, bus: EventBus, stream: string, 
   return {
     flush,
     async consumed(outboxId, timeoutMs) {
+      // The bus is away: nothing will be consumed within the wait.
+      if (retry) return false;
+      const deadline = Date.now() + timeoutMs;
+      // Sent by another replica's relay, or not sent yet: wait until the row left the outbox.
+      while (!published.has(outboxId)) {
+        const { rowCount } = await pool.query('SELECT 1 FROM outbox_events WHERE id = $1', [outboxId]);
+        if (rowCount === 0) break;
+        if (Date.now() > deadline) return false;
+        await sleep(10);
+      }
       const streamId = published.get(outboxId);
-      if (streamId === undefined) return false;
       // In process there is no stream id: publishing already waited for every consumer.
-      return streamId === '' || bus.waitUntilConsumed(stream, [streamId], timeoutMs);
+      if (streamId === '') return true;
+      // Unknown id (another relay sent it): everything published so far is an upper bound.
+      return bus.waitUntilConsumed(stream, streamId ? [streamId] : [], Math.max(0, deadline - Date.now()));
     },
     close() {
       closed = true;

@@ -9,7 +9,13 @@ import type { TokenVerifier, Viewer } from './auth.js';
 import type { Logger } from './logger.js';
 
 export const GRAPHQL_PATH = '/graphql';
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Request bodies the gateway takes from clients. */
+export const CLIENT_BODY_LIMIT = 1024 * 1024;
+/**
+ * Request bodies a subgraph takes from the gateway: entity representations can be large
+ * (homeTimeline sends up to 5,000 followed ids per user). Subgraphs are not public.
+ */
+export const SUBGRAPH_BODY_LIMIT = 32 * 1024 * 1024;
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
@@ -70,12 +76,18 @@ export function applyCors(request: IncomingMessage, response: ServerResponse, { 
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: (request: IncomingMessage) => Promise<TContext>,
-  cors?: CorsOptions,
+  { cors, bodyLimit }: { cors?: CorsOptions; bodyLimit: number },
 ): RouteHandler {
   return async (request, response) => {
     if (cors && applyCors(request, response, cors)) return;
-    const body = await readBody(request);
-    if (body instanceof Error) return sendJson(response, body.message === 'too large' ? 413 : 400, graphqlErrorBody(body.message));
+    const body = await readBody(request, bodyLimit);
+    if (body instanceof Error) {
+      // The rest of an oversized body is still on the wire: the connection cannot be reused.
+      const tooLarge = body.message === 'too large';
+      sendJson(response, tooLarge ? 413 : 400, graphqlErrorBody(body.message, bodyLimit), tooLarge ? { connection: 'close' } : {});
+      if (tooLarge) response.once('finish', () => request.destroy());
+      return;
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -89,19 +101,20 @@ export function graphqlHandler<TContext extends BaseContext>(
   };
 }
 
-function graphqlErrorBody(reason: string): unknown {
-  const message = reason === 'too large' ? `The request body is larger than ${MAX_BODY_BYTES} bytes.` : 'The request body is not valid JSON.';
+function graphqlErrorBody(reason: string, bodyLimit: number): unknown {
+  const message = reason === 'too large' ? `The request body is larger than ${bodyLimit} bytes.` : 'The request body is not valid JSON.';
   return { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] };
 }
 
 /** The parsed JSON body, the raw text for other content types, or an Error saying what is wrong. */
-async function readBody(request: IncomingMessage): Promise<unknown> {
+async function readBody(request: IncomingMessage, bodyLimit: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
+  if (Number(request.headers['content-length'] ?? 0) > bodyLimit) return new Error('too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return new Error('too large');
+    if (size > bodyLimit) return new Error('too large');
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');

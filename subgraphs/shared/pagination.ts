@@ -70,9 +70,15 @@ export function toConnection<Row, Node>(
   return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
-/** A Prisma `where` for rows after the cursor in newest-first (createdAt, id) order. */
-export const olderThan = (after: Cursor | null) =>
-  after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {};
+/**
+ * A Prisma `where` for the rows after the cursor in newest-first (createdAt, `idField`)
+ * order; `idField` breaks ties between rows created in the same millisecond.
+ */
+export function olderThan<IdField extends string>(after: Cursor | null, idField: IdField) {
+  if (!after) return {};
+  const sameTimeOlderId = { createdAt: after.at, [idField]: { lt: after.id } } as { createdAt: Date } & Record<IdField, { lt: string }>;
+  return { OR: [{ createdAt: { lt: after.at } }, sameTimeOlderId] };
+}
 
 /** Whether `value` is an id this system issues (a UUID). */
 export const isId = (value: string): boolean => UUID.test(value);

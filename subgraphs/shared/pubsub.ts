@@ -3,6 +3,7 @@ import { PubSub as InProcessPubSub } from 'graphql-subscriptions';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import { fastFailingRedis, retryStrategy, whenReady } from './redis.js';
 
 /**
  * Fan-out of live events to subscription resolvers. With Redis every replica of a subgraph
@@ -18,27 +19,33 @@ export interface PubSub {
 /** With Redis, channels are namespaced by `prefix` (REDIS_PREFIX). */
 export function createPubSub(redisUrl: string | undefined, logger: Logger, prefix = 'supergraph'): PubSub {
   if (!redisUrl) return wrap(new InProcessPubSub(), async () => {}, '');
-  // Two connections: a Redis connection in subscriber mode cannot publish. ioredis
-  // reconnects without limit and re-subscribes, so delivery resumes after a Redis restart.
-  const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000) };
-  const publisher = new Redis(redisUrl, options);
-  const subscriber = new Redis(redisUrl, options);
-  for (const [role, connection] of [['publisher', publisher], ['subscriber', subscriber]] as const) {
-    connection.on('error', (error: Error) => logger.warn('redis connection error', { role, error: error.message }));
-  }
+  // Two connections: a Redis connection in subscriber mode cannot publish. Both reconnect
+  // without limit, and the subscriber re-subscribes, so delivery resumes after a Redis
+  // restart. Publishing happens on a request's path after its write committed: while Redis
+  // is away it fails at once (and the event is lost, as a live counter can afford), never
+  // holding the request.
+  const publisher = fastFailingRedis(redisUrl, logger, 'publisher');
+  const subscriber = new Redis(redisUrl, { retryStrategy, maxRetriesPerRequest: null });
+  subscriber.on('error', (error: Error) => logger.warn('redis connection error', { role: 'subscriber', error: error.message }));
   const engine = new RedisPubSub({ publisher, subscriber });
   return wrap(
     engine,
     async () => {
-      await engine.close();
+      // disconnect, not quit: quit waits for a Redis that may be down.
+      publisher.disconnect();
+      subscriber.disconnect();
     },
     `${prefix}:`,
+    () => whenReady(publisher, 1_000),
   );
 }
 
-function wrap(engine: PubSubEngine, close: () => Promise<void>, namespace: string): PubSub {
+function wrap(engine: PubSubEngine, close: () => Promise<void>, namespace: string, ready: () => Promise<void> = async () => {}): PubSub {
   return {
-    publish: (channel, payload) => engine.publish(`${namespace}${channel}`, payload),
+    publish: async (channel, payload) => {
+      await ready();
+      await engine.publish(`${namespace}${channel}`, payload);
+    },
     subscribe: <T>(channel: string) => engine.asyncIterableIterator<T>(`${namespace}${channel}`),
     close,
   };

@@ -9,7 +9,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { TokenVerifier, Viewer } from './auth.js';
 import type { CountingPool } from './database.js';
 import { formatError, formatResult } from './errors.js';
-import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from './http.js';
+import { createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson, SUBGRAPH_BODY_LIMIT } from './http.js';
 import type { Routes } from './http.js';
 import { apolloLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -91,7 +91,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(
   await apollo.start();
 
   const context = async (request: IncomingMessage): Promise<TContext> => options.createContext(await requestViewer(request, verifier));
-  routes[GRAPHQL_PATH] = graphqlHandler(apollo, context);
+  routes[GRAPHQL_PATH] = graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT });
   routes['/health'] = async (_request, response) => {
     try {
       await options.healthCheck();

@@ -1,7 +1,8 @@
 import type { PrismaClient, User } from '../../prisma/users/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
 import { prismaErrorCode } from '../shared/database.js';
-import { badUserInput, conflict, unauthenticated } from '../shared/errors.js';
+import { badUserInput, conflict, rateLimited, unauthenticated } from '../shared/errors.js';
+import type { FailureCounter } from '../shared/rate-limit.js';
 import { characterCount } from '../shared/text.js';
 import type { RegisterInput, UpdateProfileInput } from './__generated__/resolvers-types.js';
 import type { AuthPayloadModel, UserModel } from './models.js';
@@ -14,6 +15,8 @@ export interface AccountsDeps {
   db: PrismaClient;
   tokens: TokenIssuer;
   refreshTokenTtlDays: number;
+  /** Failed sign-ins per username or email (brute-force protection). */
+  loginFailures: FailureCounter;
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
@@ -22,7 +25,7 @@ const WRONG_CREDENTIALS = 'Wrong username, email or password.';
 const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used; sign in again.';
 
 /** Sign-up, sign-in and sessions (RFC 9700 refresh token rotation with reuse detection). */
-export function createAccounts({ db, tokens, refreshTokenTtlDays }: AccountsDeps) {
+export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures }: AccountsDeps) {
   const refreshExpiry = (): Date => new Date(Date.now() + refreshTokenTtlDays * 86_400_000);
 
   const authPayload = async (user: User, refreshToken: string): Promise<AuthPayloadModel> => ({
@@ -83,13 +86,20 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays }: AccountsDeps
     async login(usernameOrEmail: string, password: string): Promise<AuthPayloadModel> {
       const identifier = usernameOrEmail.trim().toLowerCase();
       if (identifier === '') throw badUserInput('usernameOrEmail must not be empty.', 'usernameOrEmail');
+      // Checked before any password work: a blocked name costs nothing to refuse.
+      const blockedFor = await loginFailures.blockedFor(identifier);
+      if (blockedFor > 0) throw rateLimited(blockedFor);
       // Usernames cannot contain "@", so the identifier says which column to look in.
       const user =
         identifier.length > 254
           ? null
           : await db.user.findUnique({ where: identifier.includes('@') ? { email: identifier } : { usernameKey: identifier } });
       const matches = characterCount(password) <= PASSWORD_MAX && (await verifyPassword(user?.passwordHash ?? null, password));
-      if (!user || !matches) throw unauthenticated(WRONG_CREDENTIALS);
+      if (!user || !matches) {
+        await loginFailures.failed(identifier);
+        throw unauthenticated(WRONG_CREDENTIALS);
+      }
+      await loginFailures.reset(identifier);
       return startSession(user);
     },
 

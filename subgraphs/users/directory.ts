@@ -21,7 +21,7 @@ export function createDirectory(db: PrismaClient) {
         ? { OR: [{ usernameKey: { contains: term.toLowerCase() } }, { displayName: { contains: term, mode: 'insensitive' } }] }
         : {};
       const rows = await db.user.findMany({
-        where: { AND: [matching, olderThan(after)] },
+        where: { AND: [matching, olderThan(after, 'id')] },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: first + 1,
       });

@@ -2,7 +2,7 @@ import type { PrismaClient, User } from '../../prisma/users/generated/client.js'
 import type { Viewer } from '../shared/auth.js';
 import { prismaErrorCode } from '../shared/database.js';
 import { badUserInput, notFound } from '../shared/errors.js';
-import { requireId, toConnection } from '../shared/pagination.js';
+import { olderThan, requireId, toConnection } from '../shared/pagination.js';
 import type { PageRequest } from '../shared/pagination.js';
 import type { Logger } from '../shared/logger.js';
 import type { PubSub } from '../shared/pubsub.js';
@@ -24,32 +24,15 @@ export function createFollows({ db, pubsub, logger }: { db: PrismaClient; pubsub
   }
 
   /**
-   * Publishes fresh counts of both users; called after the change committed. A failure here
-   * is logged, not returned: the follow itself succeeded.
+   * Tells both users' subscribers their counts changed; called after the change committed.
+   * A failure is logged, not returned: the follow itself succeeded.
    */
   async function publishStats(userIds: string[]): Promise<void> {
     try {
-      await publishCounts(userIds);
+      await Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
     } catch (error) {
       logger.warn('could not publish userStatsChanged', { error });
     }
-  }
-
-  async function publishCounts(userIds: string[]): Promise<void> {
-    const [followers, following] = await Promise.all([
-      db.follow.groupBy({ by: ['followeeId'], where: { followeeId: { in: userIds } }, _count: { _all: true } }),
-      db.follow.groupBy({ by: ['followerId'], where: { followerId: { in: userIds } }, _count: { _all: true } }),
-    ]);
-    await Promise.all(
-      userIds.map((userId) => {
-        const stats: UserStatsModel = {
-          userId,
-          followersCount: followers.find((row) => row.followeeId === userId)?._count._all ?? 0,
-          followingCount: following.find((row) => row.followerId === userId)?._count._all ?? 0,
-        };
-        return pubsub.publish(userStatsChannel(userId), stats);
-      }),
-    );
   }
 
   const page = async (
@@ -85,7 +68,7 @@ export function createFollows({ db, pubsub, logger }: { db: PrismaClient; pubsub
     followers(userId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
       const rows = db.follow
         .findMany({
-          where: { followeeId: userId, ...(after && { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, followerId: { lt: after.id } }] }) },
+          where: { followeeId: userId, ...olderThan(after, 'followerId') },
           orderBy: [{ createdAt: 'desc' }, { followerId: 'desc' }],
           take: first + 1,
           include: { follower: true },
@@ -98,7 +81,7 @@ export function createFollows({ db, pubsub, logger }: { db: PrismaClient; pubsub
     following(userId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
       const rows = db.follow
         .findMany({
-          where: { followerId: userId, ...(after && { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, followeeId: { lt: after.id } }] }) },
+          where: { followerId: userId, ...olderThan(after, 'followeeId') },
           orderBy: [{ createdAt: 'desc' }, { followeeId: 'desc' }],
           take: first + 1,
           include: { followee: true },

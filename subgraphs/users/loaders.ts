@@ -4,6 +4,12 @@ import { batchLoader, listLoader, rowLoader } from '../shared/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
+/**
+ * How many followed users `followingIds` (what posts needs for homeTimeline) carries: the
+ * most recently followed. It travels in every homeTimeline request, so it must stay bounded.
+ */
+export const FOLLOWING_IDS_LIMIT = 5_000;
+
 /** One set per request: each batches the loads of a request into one query. */
 export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
   const countBy = (column: 'followeeId' | 'followerId') =>
@@ -18,10 +24,16 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
     user: rowLoader((ids) => db.user.findMany({ where: { id: { in: [...ids] } } })),
     followersCount: countBy('followeeId'),
     followingCount: countBy('followerId'),
+    /** The users each user follows most recently, at most FOLLOWING_IDS_LIMIT of them. */
     followingIds: listLoader(
-      (ids: readonly string[]) => db.follow.findMany({ where: { followerId: { in: [...ids] } }, select: { followerId: true, followeeId: true } }),
-      (row) => row.followerId,
-      (row) => row.followeeId,
+      (ids: readonly string[]) =>
+        db.$queryRaw<Array<{ follower_id: string; followee_id: string }>>`
+          SELECT follower_id, followee_id FROM (
+            SELECT follower_id, followee_id, row_number() OVER (PARTITION BY follower_id ORDER BY created_at DESC, followee_id DESC) AS rank
+              FROM follows WHERE follower_id = ANY(${[...ids]}::uuid[])
+          ) ranked WHERE rank <= ${FOLLOWING_IDS_LIMIT}`,
+      (row) => row.follower_id,
+      (row) => row.followee_id,
     ),
     /** Whether the viewer follows each user; every key is false for anonymous viewers. */
     followedByViewer: batchLoader(

@@ -9,11 +9,12 @@ export interface UserConnectionModel extends Connection<UserModel> {
   totalCount: () => Promise<number>;
 }
 
-/** The payload of a `userStatsChanged` event: the entity key and the counts. */
+/**
+ * The payload of a `userStatsChanged` event: only the entity key. The counts are read when
+ * the event is executed, so a late event can never show an older count than an early one.
+ */
 export interface UserStatsModel {
   userId: string;
-  followersCount: number;
-  followingCount: number;
 }
 
 export interface AuthPayloadModel {

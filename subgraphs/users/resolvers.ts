@@ -75,5 +75,7 @@ export const resolvers: Resolvers = {
       if (!user) throw notFound('The user no longer exists.');
       return user;
     },
+    followersCount: (stats, _, { loaders }) => loaders.followersCount.load(stats.userId),
+    followingCount: (stats, _, { loaders }) => loaders.followingCount.load(stats.userId),
   },
 };

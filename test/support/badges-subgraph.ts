@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
@@ -46,7 +47,7 @@ export async function startBadgesSubgraph(): Promise<BadgesSubgraph> {
         },
       },
     }),
-    plugins: [{ requestDidStart: async () => void (state.fetches += 1) }],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), { requestDidStart: async () => void (state.fetches += 1) }],
   });
   const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
   const schemaFile = join(mkdtempSync(join(tmpdir(), 'badges-')), 'schema.graphql');
