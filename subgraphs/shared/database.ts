@@ -11,7 +11,7 @@ export interface CountingPool extends pg.Pool {
  * passes through `Client#query`, so counting there sees pooled queries and transactions
  * alike; tests use the count to prove a request's statements do not grow with page size.
  */
-export function createDatabasePool(connectionString: string, max: number): CountingPool {
+export function createDatabasePool(connectionString: string, max: number, onIdleError: (error: Error) => void = () => {}): CountingPool {
   let statements = 0;
   const query = pg.Client.prototype.query;
   class CountingClient extends pg.Client {}
@@ -20,6 +20,9 @@ export function createDatabasePool(connectionString: string, max: number): Count
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   const pool = new pg.Pool({ connectionString, max, Client: CountingClient, idleTimeoutMillis: 30_000 });
+  // An idle connection the server drops (a restart, a failover) must not crash the process:
+  // pg discards it and the next query opens another.
+  pool.on('error', onIdleError);
   return Object.assign(pool, { statementCount: () => statements });
 }
 

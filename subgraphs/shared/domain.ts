@@ -41,7 +41,7 @@ export async function openDomain<Db extends { $disconnect(): Promise<void> }>(
 ): Promise<DomainResources<Db>> {
   const logger = createLogger(domain, settings.logLevel, settings.production);
   await applyMigrations(settings.databaseUrl, projectPath('prisma', domain, 'migrations'), logger);
-  const pool = createDatabasePool(settings.databaseUrl, settings.databasePoolSize);
+  const pool = createDatabasePool(settings.databaseUrl, settings.databasePoolSize, (error) => logger.warn('idle database connection lost', { error: error.message }));
   const db = createClient(new PrismaPg(pool));
   const pubsub = createPubSub(settings.redisUrl, logger, settings.redisPrefix);
   const events = createEventBus(settings.redisUrl, settings.redisPrefix, logger);
