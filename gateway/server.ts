@@ -105,7 +105,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return source.url;
   }, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
-  const webSocket = serveGatewayWebSocket({ httpServer, apollo, engine, planner, verifier, introspection: config.introspection, production: config.production });
+  const webSocket = serveGatewayWebSocket({ httpServer, apollo, engine, planner, verifier, introspection: config.introspection, production: config.production, logger });
 
   const port = await listen(httpServer, config.port, config.host);
   const url = localUrl(config.host, port, GRAPHQL_PATH);

@@ -7,6 +7,7 @@ import { formatError } from '../subgraphs/shared/errors.js';
 import { GRAPHQL_PATH } from '../subgraphs/shared/http.js';
 import { authenticateConnection, serveGraphqlWs } from '../subgraphs/shared/websocket.js';
 import type { ConnectionIdentity, SocketContext } from '../subgraphs/shared/websocket.js';
+import type { Logger } from '../subgraphs/shared/logger.js';
 import type { GatewayContext } from './context.js';
 import { limitErrors } from './limits.js';
 import type { SubscriptionEngine } from './subscriptions/engine.js';
@@ -31,6 +32,7 @@ export interface GatewayWebSocketOptions {
   verifier: TokenVerifier;
   introspection: boolean;
   production: boolean;
+  logger: Logger;
 }
 
 const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -41,7 +43,7 @@ const withoutSuggestions = (message: string): string => message.replace(/ Did yo
 /**
  * graphql-ws on the gateway's `/graphql`. graphql-ws runs outside Apollo Server's request
  * pipeline, so this applies the same checks itself: authentication at `connection_init`,
- * validation (without introspection when it is off), variable coercion and the page-size
+ * validation (without introspection when it is off), variable coercion and the operation
  * limits. Subscriptions go to the federated subscription engine; queries and mutations
  * sent over the socket go through Apollo Server as if they came over HTTP.
  */
@@ -96,7 +98,9 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       try {
         return engine.subscribe({ query, document: args.document, operationName: args.operationName ?? undefined, variables: args.variableValues ?? {}, identity, send });
       } catch (error) {
-        return { errors: [error instanceof GraphQLError ? error : badInput(error instanceof Error ? error.message : String(error))] };
+        if (error instanceof GraphQLError) return { errors: [error] };
+        options.logger.error('subscription could not be planned', { error });
+        return { errors: [new GraphQLError('The subscription could not be planned.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
       }
     },
     execute: async (args): Promise<ExecutionResult> => {

@@ -20,7 +20,7 @@ type ServiceMap = Parameters<typeof executeQueryPlan>[1];
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
 
 export interface SubscriptionRequest {
-  /** The operation text as sent: with the operation name it keys plans and shared topics. */
+  /** The operation, printed (so formatting does not matter): with the name it keys plans and topics. */
   query: string;
   document: DocumentNode;
   operationName: string | undefined;
@@ -65,8 +65,8 @@ export interface EngineStats {
  * `executeQueryPlan` for every event with the primary fetch answered by the event.
  *
  * Two clients share everything (one upstream stream, one execution per event, one result)
- * when they hold the same operation text with the same variables and the operation selects
- * no field marked @perViewer. Shared work runs as an anonymous request, so a field that
+ * when they hold the same operation (as printed) with the same variables and the operation
+ * selects no field marked @perViewer. Shared work runs as an anonymous request, so a field that
  * should have been marked can only show anonymous data, never someone else's. Operations
  * that do select a @perViewer field run with the client's own credentials and are shared
  * only with subscriptions holding the same token.
