@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, signingKeys, startProcess, waitForHealth } from './support.js';
+import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -166,16 +166,8 @@ async function main(): Promise<void> {
   } finally {
     for (const socket of sockets) socket.terminate();
     redis.disconnect();
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await databases.drop();
+    await tearDown(children, databases);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

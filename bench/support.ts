@@ -77,3 +77,21 @@ export async function benchDatabases(adminUrl: string, names: string[]): Promise
     },
   };
 }
+
+/** Stops the processes a run started, then drops its databases. */
+export async function tearDown(children: ChildProcess[], databases: { drop(): Promise<void> }): Promise<void> {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await databases.drop();
+}
+
+/** Runs a benchmark's main and exits with its outcome (open sockets would keep it alive). */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
