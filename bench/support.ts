@@ -39,11 +39,13 @@ export async function waitForHealth(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
+let clockTicks: number | undefined;
+
 /** CPU seconds (user + system) a process has used, from /proc. */
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString());
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString());
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
 export const rssMegabytes = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;

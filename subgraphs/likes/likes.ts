@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
 import { notFound } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
 import { olderThan, requireId, toConnection } from '../shared/pagination.js';
 import type { PageRequest } from '../shared/pagination.js';
 import type { PubSub } from '../shared/pubsub.js';
@@ -16,19 +15,12 @@ export interface LikesDeps {
   db: PrismaClient;
   knownPosts: KnownPosts;
   pubsub: PubSub;
-  logger: Logger;
 }
 
 /** Liking, unliking and the lists built from likes. Counts are always counted from the rows. */
-export function createLikes({ db, knownPosts, pubsub, logger }: LikesDeps) {
-  /** Tells the post's subscribers its count changed, after the write committed. A failure is logged, not returned. */
-  async function publishCount(postId: string): Promise<void> {
-    try {
-      await pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel);
-    } catch (error) {
-      logger.warn('could not publish postLikesChanged', { error });
-    }
-  }
+export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
+  /** Tells the post's subscribers its count changed, after the write committed. */
+  const publishCount = (postId: string): Promise<void> => pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel);
 
   return {
     async like(viewer: Viewer, postId: string): Promise<PostReference> {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
-import { batchLoader } from '../shared/loaders.js';
+import { batchLoader, membershipLoader } from '../shared/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -14,12 +14,8 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
       0,
     ),
     /** Whether the viewer likes each post; every key is false for anonymous viewers. */
-    likedByViewer: batchLoader(
-      async (postIds: readonly string[]) =>
-        viewer ? db.like.findMany({ where: { userId: viewer.id, postId: { in: [...postIds] } }, select: { postId: true } }) : [],
-      (row) => row.postId,
-      () => true,
-      false,
+    likedByViewer: membershipLoader(async (postIds: readonly string[]) =>
+      viewer ? (await db.like.findMany({ where: { userId: viewer.id, postId: { in: [...postIds] } }, select: { postId: true } })).map((row) => row.postId) : [],
     ),
   };
 }

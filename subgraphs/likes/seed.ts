@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
-import { DEMO_LIKES, DEMO_POSTS, DEMO_USERS } from '../shared/demo.js';
+import { DEMO_LIKES, DEMO_POSTS, demoUserId } from '../shared/demo.js';
 import type { Logger } from '../shared/logger.js';
 
 /**
@@ -15,7 +15,7 @@ export async function seedDemoLikes(db: PrismaClient, logger: Logger): Promise<v
     db.like.createMany({
       data: DEMO_LIKES.map(([username, post], index) => ({
         postId: DEMO_POSTS[post]?.id ?? '',
-        userId: DEMO_USERS.find((user) => user.username === username)?.id ?? '',
+        userId: demoUserId(username),
         createdAt: new Date(now - (DEMO_LIKES.length - index) * 600_000),
       })),
       skipDuplicates: true,

@@ -17,7 +17,7 @@ export async function startLikesSubgraph(config: LikesConfig): Promise<RunningSu
   const { db, pubsub, events, logger } = domain;
   if (config.seedDemoData) await seedDemoLikes(db, logger);
   const knownPosts = createKnownPosts({ db, postsUrl: config.postsUrl, logger });
-  const likes = createLikes({ db, knownPosts, pubsub, logger });
+  const likes = createLikes({ db, knownPosts, pubsub });
   events.consume(POSTS_STREAM, 'likes', (event) => onPostEvent(event, { created: knownPosts.created, deleted: knownPosts.deleted }));
 
   return serveDomain<PrismaClient, Context>(domain, {

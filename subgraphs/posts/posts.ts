@@ -54,11 +54,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
         return created;
       });
       await relay.flush();
-      try {
-        await Promise.all([pubsub.publish(postCreatedChannel(null), post), pubsub.publish(postCreatedChannel(post.authorId), post)]);
-      } catch (error) {
-        logger.warn('could not publish postCreated', { error });
-      }
+      await Promise.all([pubsub.publish(postCreatedChannel(null), post), pubsub.publish(postCreatedChannel(post.authorId), post)]);
       return post;
     },
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/posts/generated/client.js';
-import { DEMO_POSTS, DEMO_USERS } from '../shared/demo.js';
+import { DEMO_POSTS, demoUserId } from '../shared/demo.js';
 import type { Logger } from '../shared/logger.js';
 
 /**
@@ -12,7 +12,7 @@ export async function seedDemoPosts(db: PrismaClient, logger: Logger): Promise<v
   await db.post.createMany({
     data: DEMO_POSTS.map(({ id, author, hoursAgo, body }) => {
       const at = new Date(now - hoursAgo * 3_600_000);
-      return { id, authorId: DEMO_USERS.find((user) => user.username === author)?.id ?? '', body, createdAt: at, updatedAt: at };
+      return { id, authorId: demoUserId(author), body, createdAt: at, updatedAt: at };
     }),
     skipDuplicates: true,
   });

@@ -129,13 +129,16 @@ export interface VerificationSettings {
   audience: string;
 }
 
+/** A PEM key given in one environment variable, where newlines may be written as `\\n`. */
+export const pemFromEnv = (value: string): string => value.replaceAll('\\n', '\n');
+
 /** `defaultJwksUrl`: where the users subgraph publishes its keys when JWKS_URL is not set. */
 export function verificationSettings(
   env: z.infer<z.ZodObject<typeof tokenVerificationEnvSchema>>,
   defaultJwksUrl = `http://localhost:${defaultSubgraphPort('users')}/.well-known/jwks.json`,
 ): VerificationSettings {
   return {
-    key: env.JWT_PUBLIC_KEY ? { publicKey: env.JWT_PUBLIC_KEY.replaceAll('\\n', '\n') } : { jwksUrl: env.JWKS_URL ?? defaultJwksUrl },
+    key: env.JWT_PUBLIC_KEY ? { publicKey: pemFromEnv(env.JWT_PUBLIC_KEY) } : { jwksUrl: env.JWKS_URL ?? defaultJwksUrl },
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
   };

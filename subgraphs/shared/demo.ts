@@ -10,6 +10,13 @@ export const DEMO_USERS = [
   { id: '01900000-0000-7000-8000-000000000005', username: 'linus', displayName: 'Linus Torvalds', role: 'USER' },
 ] as const;
 
+/** The id of a demo account by username. */
+export function demoUserId(username: string): string {
+  const user = DEMO_USERS.find((candidate) => candidate.username === username);
+  if (!user) throw new Error(`No demo user ${username}`);
+  return user.id;
+}
+
 /** The password of every demo account: a development default, never used outside the demo. */
 export const DEMO_PASSWORD = 'supergraph-demo';
 

@@ -17,6 +17,10 @@ export function batchLoader<Key, Row, Value = Row>(
   });
 }
 
+/** Whether each key is in the set `fetch` returns (the posts the viewer likes, say); false otherwise. */
+export const membershipLoader = <Key>(fetch: (keys: readonly Key[]) => Promise<Key[]>): DataLoader<Key, boolean> =>
+  batchLoader<Key, Key, boolean>(fetch, (key) => key, () => true, false);
+
 /** A loader of rows by id; null for ids with no row. */
 export const rowLoader = <Row extends { id: string }>(fetch: (ids: readonly string[]) => Promise<Row[]>): DataLoader<string, Row | null> =>
   batchLoader<string, Row, Row | null>(fetch, (row) => row.id, (row) => row, null);

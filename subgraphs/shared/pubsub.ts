@@ -10,7 +10,11 @@ import { fastFailingRedis, retryStrategy, whenReady } from './redis.js';
  * sees every event; in process only the publishing process does (embedded mode).
  */
 export interface PubSub {
-  /** Call only after the write the event reports has committed. */
+  /**
+   * Call only after the write the event reports has committed. Never rejects: a live event
+   * that cannot go out is logged and lost (the next one carries the current state), and the
+   * write that caused it has succeeded either way.
+   */
   publish(channel: string, payload: object): Promise<void>;
   subscribe<T>(channel: string): AsyncIterableIterator<T>;
   close(): Promise<void>;
@@ -18,7 +22,7 @@ export interface PubSub {
 
 /** With Redis, channels are namespaced by `prefix` (REDIS_PREFIX). */
 export function createPubSub(redisUrl: string | undefined, logger: Logger, prefix = 'supergraph'): PubSub {
-  if (!redisUrl) return wrap(new InProcessPubSub(), async () => {}, '');
+  if (!redisUrl) return wrap(new InProcessPubSub(), async () => {}, '', logger);
   // Two connections: a Redis connection in subscriber mode cannot publish. Both reconnect
   // without limit, and the subscriber re-subscribes, so delivery resumes after a Redis
   // restart. Publishing happens on a request's path after its write committed: while Redis
@@ -36,15 +40,20 @@ export function createPubSub(redisUrl: string | undefined, logger: Logger, prefi
       subscriber.disconnect();
     },
     `${prefix}:`,
+    logger,
     () => whenReady(publisher, 1_000),
   );
 }
 
-function wrap(engine: PubSubEngine, close: () => Promise<void>, namespace: string, ready: () => Promise<void> = async () => {}): PubSub {
+function wrap(engine: PubSubEngine, close: () => Promise<void>, namespace: string, logger: Logger, ready: () => Promise<void> = async () => {}): PubSub {
   return {
     publish: async (channel, payload) => {
-      await ready();
-      await engine.publish(`${namespace}${channel}`, payload);
+      try {
+        await ready();
+        await engine.publish(`${namespace}${channel}`, payload);
+      } catch (error) {
+        logger.warn('live event not published', { channel, error: (error as Error).message });
+      }
     },
     subscribe: <T>(channel: string) => engine.asyncIterableIterator<T>(`${namespace}${channel}`),
     close,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { databaseUrl, defaultSubgraphPort, envInt, envPort, optionalString, parseEnv, subgraphEnvSchema, subgraphSettings, tokenVerificationEnvSchema } from '../shared/config.js';
+import { databaseUrl, defaultSubgraphPort, envInt, envPort, optionalString, parseEnv, pemFromEnv, subgraphEnvSchema, subgraphSettings, tokenVerificationEnvSchema } from '../shared/config.js';
 import type { Env, SubgraphSettings } from '../shared/config.js';
 
 export interface UsersConfig extends SubgraphSettings {
@@ -33,7 +33,7 @@ export function loadUsersConfig(env: Env): UsersConfig {
 }
 
 function signingKeyPem(inline: string | undefined, file: string | undefined): string {
-  if (inline) return inline.replaceAll('\\n', '\n');
+  if (inline) return pemFromEnv(inline);
   if (file) {
     try {
       return readFileSync(file, 'utf8');

@@ -4,7 +4,6 @@ import { prismaErrorCode } from '../shared/database.js';
 import { badUserInput, notFound } from '../shared/errors.js';
 import { olderThan, requireId, toConnection } from '../shared/pagination.js';
 import type { PageRequest } from '../shared/pagination.js';
-import type { Logger } from '../shared/logger.js';
 import type { PubSub } from '../shared/pubsub.js';
 import type { UserConnectionModel, UserModel, UserStatsModel } from './models.js';
 
@@ -13,7 +12,7 @@ export type Follows = ReturnType<typeof createFollows>;
 export const userStatsChannel = (userId: string): string => `userStatsChanged:${userId}`;
 
 /** The follow graph: idempotent follow/unfollow, follower lists, and the live counts. */
-export function createFollows({ db, pubsub, logger }: { db: PrismaClient; pubsub: PubSub; logger: Logger }) {
+export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub }) {
   /** The user to follow or unfollow: an existing user other than the viewer. */
   async function target(viewer: Viewer, userId: string): Promise<User> {
     const id = requireId(userId, 'userId');
@@ -23,17 +22,9 @@ export function createFollows({ db, pubsub, logger }: { db: PrismaClient; pubsub
     return user;
   }
 
-  /**
-   * Tells both users' subscribers their counts changed; called after the change committed.
-   * A failure is logged, not returned: the follow itself succeeded.
-   */
-  async function publishStats(userIds: string[]): Promise<void> {
-    try {
-      await Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
-    } catch (error) {
-      logger.warn('could not publish userStatsChanged', { error });
-    }
-  }
+  /** Tells both users' subscribers their counts changed; called after the change committed. */
+  const publishStats = (userIds: string[]): Promise<unknown> =>
+    Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
 
   const page = async (
     rows: Promise<Array<{ createdAt: Date; other: string; user: User }>>,

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../prisma/users/generated/client.js';
 import type { Viewer } from '../shared/auth.js';
-import { batchLoader, listLoader, rowLoader } from '../shared/loaders.js';
+import { batchLoader, listLoader, membershipLoader, rowLoader } from '../shared/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
@@ -36,12 +36,8 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
       (row) => row.followee_id,
     ),
     /** Whether the viewer follows each user; every key is false for anonymous viewers. */
-    followedByViewer: batchLoader(
-      async (ids: readonly string[]) =>
-        viewer ? db.follow.findMany({ where: { followerId: viewer.id, followeeId: { in: [...ids] } }, select: { followeeId: true } }) : [],
-      (row) => row.followeeId,
-      () => true,
-      false,
+    followedByViewer: membershipLoader(async (ids: readonly string[]) =>
+      viewer ? (await db.follow.findMany({ where: { followerId: viewer.id, followeeId: { in: [...ids] } }, select: { followeeId: true } })).map((row) => row.followeeId) : [],
     ),
   };
 }

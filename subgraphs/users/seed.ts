@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/users/generated/client.js';
-import { DEMO_PASSWORD, DEMO_USERS } from '../shared/demo.js';
+import { DEMO_PASSWORD, DEMO_USERS, demoUserId } from '../shared/demo.js';
 import type { Logger } from '../shared/logger.js';
 import { hashPassword } from './passwords.js';
 
@@ -24,7 +24,6 @@ const FOLLOWS: Array<[string, string]> = [
 export async function seedDemoData(db: PrismaClient, logger: Logger): Promise<void> {
   if ((await db.user.count()) > 0) return;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const idOf = (username: string): string => DEMO_USERS.find((user) => user.username === username)?.id ?? '';
   await db.$transaction([
     db.user.createMany({
       data: DEMO_USERS.map(({ id, username, displayName, role }) => ({
@@ -40,7 +39,7 @@ export async function seedDemoData(db: PrismaClient, logger: Logger): Promise<vo
       skipDuplicates: true,
     }),
     db.follow.createMany({
-      data: FOLLOWS.map(([follower, followee]) => ({ followerId: idOf(follower), followeeId: idOf(followee) })),
+      data: FOLLOWS.map(([follower, followee]) => ({ followerId: demoUserId(follower), followeeId: demoUserId(followee) })),
       skipDuplicates: true,
     }),
   ]);

@@ -27,7 +27,7 @@ export async function startUsersSubgraph(config: UsersConfig): Promise<RunningSu
   const tokens = createTokenIssuer(signingKey, config);
   const loginFailures = createFailureCounter({ ...LOGIN_LIMIT, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
   const accounts = createAccounts({ db, tokens, refreshTokenTtlDays: config.refreshTokenTtlDays, loginFailures });
-  const follows = createFollows({ db, pubsub, logger });
+  const follows = createFollows({ db, pubsub });
   const directory = createDirectory(db);
 
   return serveDomain<PrismaClient, Context>(domain, {
