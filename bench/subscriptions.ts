@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const sockets: WebSocket[] = [];
   try {
     children.push(
-      startProcess(1, 'dist/subgraphs/users/main.js', {
+      startProcess(1, ['dist/subgraphs/main.js', 'users'], {
         PORT: String(usersPort),
         HOST: '127.0.0.1',
         USERS_DATABASE_URL: databases.urls['users']!,
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     await waitForHealth(`http://127.0.0.1:${usersPort}/health`);
     const gateway = startProcess(
       0,
-      'dist/gateway/main.js',
+      ['dist/gateway/main.js'],
       { PORT: String(gatewayPort), USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY },
       args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [],
     );

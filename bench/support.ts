@@ -15,9 +15,9 @@ export const freePort = (): Promise<number> =>
     });
   });
 
-/** Runs `node <script>` from dist/ pinned to one core, in production mode. */
-export function startProcess(core: number, script: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script], {
+/** Runs `node <script> <args>` from dist/ pinned to one core, in production mode. */
+export function startProcess(core: number, [script, ...args]: [string, ...string[]], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script, ...args], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -80,10 +80,10 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const common = { REDIS_URL: args.redis, REDIS_PREFIX: `bench-${randomUUID()}`, HOST: '127.0.0.1', JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY };
-    children.push(startProcess(1, 'dist/subgraphs/users/main.js', { ...common, PORT: String(usersPort), USERS_DATABASE_URL: databases.urls['users']!, JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY }));
-    children.push(startProcess(1, 'dist/subgraphs/posts/main.js', { ...common, PORT: String(postsPort), POSTS_DATABASE_URL: databases.urls['posts']! }, ['--cpu-prof', '--cpu-prof-dir=bench/results']));
+    children.push(startProcess(1, ['dist/subgraphs/main.js', 'users'], { ...common, PORT: String(usersPort), USERS_DATABASE_URL: databases.urls['users']!, JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY }));
+    children.push(startProcess(1, ['dist/subgraphs/main.js', 'posts'], { ...common, PORT: String(postsPort), POSTS_DATABASE_URL: databases.urls['posts']! }, ['--cpu-prof', '--cpu-prof-dir=bench/results']));
     children.push(
-      startProcess(1, 'dist/subgraphs/likes/main.js', {
+      startProcess(1, ['dist/subgraphs/main.js', 'likes'], {
         ...common,
         PORT: String(likesPort),
         LIKES_DATABASE_URL: databases.urls['likes']!,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       }),
     );
     for (const port of [usersPort, postsPort, likesPort]) await waitForHealth(`http://127.0.0.1:${port}/health`);
-    const gateway = startProcess(0, 'dist/gateway/main.js', {
+    const gateway = startProcess(0, ['dist/gateway/main.js'], {
       PORT: String(gatewayPort),
       JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
       USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,

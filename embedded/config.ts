@@ -1,7 +1,7 @@
-import { blankAsUndefined, DEFAULT_GATEWAY_PORT, envPort, envUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../subgraphs/shared/config.js';
-import type { Env, ProcessSettings } from '../subgraphs/shared/config.js';
-import { z } from 'zod';
-import { projectPath } from '../subgraphs/shared/paths.js';
+import { envPort, envRedisUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
+import type { Env, ProcessSettings } from '../platform/config/env.js';
+import { projectPath } from '../platform/paths.js';
+import { DEFAULT_GATEWAY_PORT } from '../gateway/config.js';
 
 export interface EmbeddedConfig extends ProcessSettings {
   /** The gateway's port; subgraphs take 4001–4006 (or any free port when this is 0). */
@@ -16,7 +16,7 @@ const schema = {
   ...processEnvSchema,
   PORT: envPort(DEFAULT_GATEWAY_PORT),
   DATA_DIR: optionalString,
-  REDIS_URL: z.preprocess(blankAsUndefined, envUrl(['redis:', 'rediss:']).optional()),
+  REDIS_URL: envRedisUrl,
 };
 
 export function loadEmbeddedConfig(env: Env): EmbeddedConfig {

@@ -1,7 +1,7 @@
 // `npm start`: the whole supergraph in one process on embedded databases under .data/.
-import { DEMO_PASSWORD, DEMO_USERS } from '../subgraphs/shared/demo.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { runMain, stopOnSignals } from '../subgraphs/shared/process.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '../contracts/demo.js';
+import { createLogger } from '../platform/observability/logger.js';
+import { runMain, stopOnSignals } from '../platform/process/run-process.js';
 import { loadEmbeddedConfig } from './config.js';
 import { startEmbedded } from './start.js';
 

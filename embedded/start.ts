@@ -4,23 +4,29 @@ import { join } from 'node:path';
 import { loadGatewayConfig, subgraphUrlVariable } from '../gateway/config.js';
 import { startGateway } from '../gateway/server.js';
 import type { RunningGateway } from '../gateway/server.js';
-import { composeSupergraph, readSupergraphConfig } from '../gateway/supergraph.js';
-import type { SubgraphEntry } from '../gateway/supergraph.js';
-import { databaseUrlVariable, defaultSubgraphPort, DOMAINS } from '../subgraphs/shared/config.js';
-import type { Domain, Env } from '../subgraphs/shared/config.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import type { RunningSubgraph } from '../subgraphs/shared/server.js';
-import { generateSigningKeyPem } from '../subgraphs/users/keys.js';
+import { composeSupergraph } from '../gateway/supergraph.js';
+import { generateSigningKeyPem } from '../platform/auth/signing-key.js';
+import type { Env } from '../platform/config/env.js';
+import { InProcessBroker } from '../platform/messaging/in-process.js';
+import { createLogger } from '../platform/observability/logger.js';
+import type { RunningSubgraph } from '../platform/subgraph/graphql-server.js';
+import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
+import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
+import { readSupergraphConfig } from '../platform/supergraph-config.js';
+import type { SubgraphEntry } from '../platform/supergraph-config.js';
+import { loadManifests } from '../subgraphs/manifests.js';
 import type { EmbeddedConfig } from './config.js';
 import { openEmbeddedDatabase } from './pglite.js';
-import { SUBGRAPH_STARTERS } from './subgraphs.js';
 
 export interface RunningSupergraph {
   gatewayUrl: string;
   gateway: RunningGateway;
   subgraphs: Record<string, RunningSubgraph>;
-  /** The environment each subgraph was started with: start another replica with it. */
+  /** Each subgraph's manifest, and the environment it was started with: start another replica with them. */
+  manifests: Record<string, SubgraphManifest>;
   subgraphEnv: Record<string, Env>;
+  /** The domain event streams the subgraphs share when there is no Redis. */
+  broker: InProcessBroker;
   stop(): Promise<void>;
 }
 
@@ -31,10 +37,10 @@ export interface SupergraphOptions {
   gatewayEnv?: Env;
   gatewayPort: number;
   gatewayHost?: string | undefined;
-  /** 0 for any free port. */
-  subgraphPort: (domain: Domain) => number;
-  /** A database for the domain; `close` runs after its subgraph stopped. */
-  openDatabase: (domain: Domain) => Promise<{ url: string; close: () => Promise<void> }>;
+  /** A subgraph's port: its manifest's default, or 0 for any free port. */
+  subgraphPort: (manifest: SubgraphManifest) => number;
+  /** A database for the subgraph; `close` runs after its subgraph stopped. */
+  openDatabase: (name: string) => Promise<{ url: string; close: () => Promise<void> }>;
   poolSize: number;
   signingKeyPem: string;
   /** Where the composed supergraph.graphql is written for the gateway. */
@@ -43,19 +49,18 @@ export interface SupergraphOptions {
   extraSubgraphs?: SubgraphEntry[];
 }
 
-const isDomain = (name: string): name is Domain => (DOMAINS as readonly string[]).includes(name);
-
 /**
  * Every subgraph in supergraph.yaml and the gateway, in this process, each configured from
- * an environment exactly as its own `main.ts` would be. The embedded default and the
+ * an environment exactly as its own process would be. The embedded default and the
  * integration tests differ only in the databases they hand it.
  */
 export async function startSupergraph(options: SupergraphOptions): Promise<RunningSupergraph> {
   const logger = createLogger('supergraph', 'warn');
   const publicKeyPem = createPublicKey(options.signingKeyPem).export({ type: 'spki', format: 'pem' }).toString();
-  const entries = readSupergraphConfig();
   const supergraphPath = join(options.workDir, 'supergraph.graphql');
-  writeFileSync(supergraphPath, composeSupergraph([...entries, ...(options.extraSubgraphs ?? [])]).supergraphSdl);
+  writeFileSync(supergraphPath, composeSupergraph([...readSupergraphConfig(), ...(options.extraSubgraphs ?? [])]).supergraphSdl);
+  const manifests = await loadManifests();
+  const broker = new InProcessBroker();
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -65,33 +70,30 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     const subgraphs: Record<string, RunningSubgraph> = {};
     const subgraphEnv: Record<string, Env> = {};
     const urls: Record<string, string> = {};
-    for (const { name } of entries) {
-      if (!SUBGRAPH_STARTERS[name] || !isDomain(name)) throw new Error(`supergraph.yaml lists "${name}", which this build cannot start`);
-    }
     // Databases open in parallel (PGlite's first start is the slow part)…
     const databases = await Promise.all(
-      entries.map(async ({ name }) => {
-        const database = await options.openDatabase(name as Domain);
+      manifests.map(async ({ name }) => {
+        const database = await options.openDatabase(name);
         stops.push(database.close);
         return database;
       }),
     );
-    // …subgraphs start in supergraph.yaml order, each told where the earlier ones are (likes asks posts).
-    for (const [index, { name }] of entries.entries()) {
+    // …subgraphs start in supergraph.yaml order, each told where the ones it calls are.
+    for (const [index, manifest] of manifests.entries()) {
       const env: Env = {
         ...options.env,
-        ...Object.fromEntries(Object.entries(urls).map(([started, url]) => [subgraphUrlVariable(started), url])),
+        ...Object.fromEntries((manifest.calls ?? []).filter((name) => urls[name]).map((name) => [subgraphUrlVariable(name), urls[name]])),
         HOST: '127.0.0.1',
-        PORT: String(options.subgraphPort(name as Domain)),
-        [databaseUrlVariable(name as Domain)]: databases[index]!.url,
+        PORT: String(options.subgraphPort(manifest)),
+        [databaseUrlVariable(manifest.name)]: databases[index]!.url,
         DATABASE_POOL_SIZE: String(options.poolSize),
-        ...(name === 'users' ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
+        ...(manifest.issuesTokens ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
       };
-      const subgraph = await SUBGRAPH_STARTERS[name]!(env);
+      const subgraph = await manifest.start(env, { broker });
       stops.unshift(subgraph.stop);
-      subgraphs[name] = subgraph;
-      urls[name] = subgraph.url;
-      subgraphEnv[name] = { ...env, PORT: String(subgraph.port) };
+      subgraphs[manifest.name] = subgraph;
+      urls[manifest.name] = subgraph.url;
+      subgraphEnv[manifest.name] = { ...env, PORT: String(subgraph.port) };
     }
     const gateway = await startGateway(
       loadGatewayConfig({
@@ -105,7 +107,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
       }),
     );
     stops.unshift(gateway.stop);
-    return { gatewayUrl: gateway.url, gateway, subgraphs, subgraphEnv, stop };
+    return { gatewayUrl: gateway.url, gateway, subgraphs, manifests: Object.fromEntries(manifests.map((manifest) => [manifest.name, manifest])), subgraphEnv, broker, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -130,8 +132,8 @@ export function startEmbedded(config: EmbeddedConfig): Promise<RunningSupergraph
     env: { NODE_ENV: config.production ? 'production' : 'development', LOG_LEVEL: config.logLevel, REDIS_URL: config.redisUrl, SEED_DEMO_DATA: 'true' },
     gatewayPort: config.port,
     gatewayHost: config.host,
-    subgraphPort: (domain) => (config.port === 0 ? 0 : defaultSubgraphPort(domain)),
-    openDatabase: (domain) => openEmbeddedDatabase(join(config.dataDir, domain)),
+    subgraphPort: (manifest) => (config.port === 0 ? 0 : manifest.port),
+    openDatabase: (name) => openEmbeddedDatabase(join(config.dataDir, name)),
     // PGlite is a single session: a larger pool would share it (DESIGN.md).
     poolSize: 1,
     signingKeyPem: ensureSigningKey(config.dataDir),

@@ -1,5 +1,4 @@
 import { loadGatewayConfig } from './config.js';
-import { loadUsersConfig } from '../subgraphs/users/config.js';
 
 test('development defaults: Sandbox and introspection on, JWKS from the users subgraph', () => {
   const config = loadGatewayConfig({});
@@ -23,10 +22,4 @@ test('a bad configuration names every bad variable and never prints a value', ()
   expect(run).toThrow(/PORT[\s\S]*INTROSPECTION|INTROSPECTION[\s\S]*PORT/);
   expect(run).toThrow(/USERS_SUBGRAPH_URL: must be a http: or https: URL/);
   expect(run).not.toThrow(/hunter2/);
-});
-
-test('the users subgraph requires its database and a signing key, and keeps secrets out of errors', () => {
-  expect(() => loadUsersConfig({ JWT_PRIVATE_KEY: 'x' })).toThrow(/USERS_DATABASE_URL/);
-  expect(() => loadUsersConfig({ USERS_DATABASE_URL: 'postgresql://u:s3cret@db/users' })).toThrow(/JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE: required/);
-  expect(() => loadUsersConfig({ USERS_DATABASE_URL: 'mysql://u:s3cret@db/users', JWT_PRIVATE_KEY: 'x' })).not.toThrow(/s3cret/);
 });

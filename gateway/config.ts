@@ -1,22 +1,10 @@
-import { z } from 'zod';
-import {
-  blankAsUndefined,
-  DEFAULT_GATEWAY_PORT,
-  defaultSubgraphPort,
-  DOMAINS,
-  envOptionalBoolean,
-  envInt,
-  envPort,
-  envUrl,
-  optionalString,
-  parseEnv,
-  processEnvSchema,
-  processSettings,
-  tokenVerificationEnvSchema,
-  verificationSettings,
-} from '../subgraphs/shared/config.js';
-import type { Env, ProcessSettings, VerificationSettings } from '../subgraphs/shared/config.js';
-import { projectPath } from '../subgraphs/shared/paths.js';
+import { tokenVerificationEnvSchema, verificationSettings } from '../platform/auth/verification-settings.js';
+import type { VerificationSettings } from '../platform/auth/verification-settings.js';
+import { envInt, envOptionalBoolean, envOptionalUrl, envPort, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
+import type { Env, ProcessSettings } from '../platform/config/env.js';
+import { projectPath } from '../platform/paths.js';
+
+export const DEFAULT_GATEWAY_PORT = 4000;
 
 export interface GatewayConfig extends ProcessSettings {
   port: number;
@@ -32,10 +20,9 @@ export interface GatewayConfig extends ProcessSettings {
   corsOrigins: '*' | string[];
 }
 
-/** `USERS_SUBGRAPH_URL`, `POSTS_SUBGRAPH_URL`, … */
+/** `USERS_SUBGRAPH_URL`, `POSTS_SUBGRAPH_URL`, …: where a subgraph is, when not at its routing URL. */
 export const subgraphUrlVariable = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
-
-const subgraphUrl = z.preprocess(blankAsUndefined, envUrl(['http:', 'https:']).optional());
+const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9]*)_SUBGRAPH_URL$/;
 
 const schema = {
   ...processEnvSchema,
@@ -46,27 +33,29 @@ const schema = {
   SANDBOX: envOptionalBoolean,
   SUBGRAPH_TIMEOUT_MS: envInt(10_000, 100, 300_000),
   CORS_ORIGINS: optionalString,
-  ...Object.fromEntries(DOMAINS.map((domain) => [subgraphUrlVariable(domain), subgraphUrl])),
 };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
-  const parsed = parseEnv('the gateway', schema, env);
+  // Any subgraph the supergraph names may be moved: every <NAME>_SUBGRAPH_URL is read.
+  const urlVariables = Object.keys(env).filter((name) => SUBGRAPH_URL_VARIABLE.test(name));
+  const urlSchema = Object.fromEntries(urlVariables.map((name) => [name, envOptionalUrl(['http:', 'https:'])]));
+  const parsed = parseEnv('the gateway', { ...schema, ...urlSchema }, env);
   const settings = processSettings(parsed);
   // Introspection and Sandbox are development tools: off in production unless asked for.
   const introspection = parsed.INTROSPECTION ?? !settings.production;
   const subgraphUrls: Record<string, string> = {};
-  for (const domain of DOMAINS) {
-    const url = (parsed as Record<string, unknown>)[subgraphUrlVariable(domain)];
-    if (typeof url === 'string') subgraphUrls[domain] = url;
+  for (const variable of urlVariables) {
+    const url = (parsed as Record<string, unknown>)[variable];
+    if (typeof url === 'string') subgraphUrls[SUBGRAPH_URL_VARIABLE.exec(variable)![1]!.toLowerCase()] = url;
   }
-  // The users subgraph publishes the JWKS; by default ask it where the gateway finds it.
-  const usersOrigin = new URL(subgraphUrls['users'] ?? `http://localhost:${defaultSubgraphPort('users')}`).origin;
+  // The users subgraph publishes the JWKS: where it moved, the keys moved with it.
+  const usersUrl = subgraphUrls['users'];
   return {
     ...settings,
     port: parsed.PORT,
     supergraphPath: parsed.SUPERGRAPH_PATH ?? projectPath('supergraph.graphql'),
     subgraphUrls,
-    verification: verificationSettings(parsed, `${usersOrigin}/.well-known/jwks.json`),
+    verification: verificationSettings(parsed, usersUrl ? `${new URL(usersUrl).origin}/.well-known/jwks.json` : undefined),
     introspection,
     sandbox: (parsed.SANDBOX ?? !settings.production) && introspection,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,

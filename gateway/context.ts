@@ -1,4 +1,4 @@
-import type { Viewer } from '../subgraphs/shared/auth.js';
+import type { Viewer } from '../platform/auth/token-verifier.js';
 
 /** A gateway request: who it acts as, and the header every subgraph fetch forwards. */
 export interface GatewayContext {

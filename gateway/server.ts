@@ -1,21 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { createTokenVerifier } from '../subgraphs/shared/auth.js';
-import { formatError, formatResult } from '../subgraphs/shared/errors.js';
-import { CLIENT_BODY_LIMIT, createHttpServer, graphqlHandler, GRAPHQL_PATH, listen, localUrl, requestViewer, sendJson } from '../subgraphs/shared/http.js';
-import type { Routes } from '../subgraphs/shared/http.js';
-import { apolloLogger, createLogger } from '../subgraphs/shared/logger.js';
-import { once } from '../subgraphs/shared/process.js';
-import type { RunningServer } from '../subgraphs/shared/server.js';
+import { createTokenVerifier } from '../platform/auth/token-verifier.js';
+import { formatError, formatResult } from '../platform/errors.js';
+import { CLIENT_BODY_LIMIT, graphqlHandler, GRAPHQL_PATH, requestViewer } from '../platform/http/graphql-route.js';
+import { createHttpServer, listen, localUrl, Router, sendJson } from '../platform/http/http-server.js';
+import { apolloLogger, createLogger } from '../platform/observability/logger.js';
+import { once } from '../platform/process/run-process.js';
+import type { RunningServer } from '../platform/subgraph/graphql-server.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
-import { createFetcher, SubgraphDataSource } from './data-source.js';
-import { limitErrors } from './limits.js';
+import { SubgraphDataSource } from './data-source.js';
+import { apolloPlugins, composeSubgraphFetch } from './plugin.js';
+import type { GatewayPlugin } from './plugin.js';
+import { forwardAuthorization } from './plugins/forward-authorization.js';
+import { inflightDeduplication } from './plugins/inflight-deduplication.js';
+import { operationLimits } from './plugins/limits.js';
+import { subgraphErrorPassThrough } from './plugins/subgraph-errors.js';
+import { subgraphTimeout } from './plugins/subgraph-timeout.js';
+import { createSubgraphTransport } from './subgraph-transport.js';
 import { SubscriptionEngine } from './subscriptions/engine.js';
 import type { EngineStats } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
@@ -26,7 +32,10 @@ import { serveGatewayWebSocket } from './websocket.js';
 export interface RunningGateway extends RunningServer {
   /** Federated subscriptions now: topics, clients, upstream streams, executions. */
   subscriptionStats(): EngineStats;
+  /** Where features (the live-stats page, short links, metrics) add their routes. */
+  router: Router;
 }
+
 /** `@apollo/gateway` whose results carry every error as an error (see value-completion.ts). */
 class Gateway extends ApolloGateway {
   override async load(...args: Parameters<ApolloGateway['load']>): ReturnType<ApolloGateway['load']> {
@@ -34,16 +43,6 @@ class Gateway extends ApolloGateway {
     return { ...loaded, executor: async (context) => surfaceValueCompletion(await loaded.executor(context)) };
   }
 }
-
-/** Page-size and other limits, checked once the operation is known and before planning. */
-const limitsPlugin: ApolloServerPlugin<GatewayContext> = {
-  requestDidStart: async () => ({
-    didResolveOperation: async ({ document, request, schema, operationName }) => {
-      const [first] = limitErrors(schema, document, request.variables, operationName);
-      if (first) throw first;
-    },
-  }),
-};
 
 function readSupergraph(path: string): string {
   try {
@@ -53,25 +52,39 @@ function readSupergraph(path: string): string {
   }
 }
 
+/** The gateway's features, in the order they wrap each subgraph fetch (the first outermost). */
+function gatewayPlugins(config: GatewayConfig): GatewayPlugin[] {
+  return [
+    forwardAuthorization(),
+    // Inside forward-authorization: requests with other credentials are never shared.
+    inflightDeduplication(),
+    subgraphErrorPassThrough(),
+    subgraphTimeout(config.subgraphTimeoutMs),
+    operationLimits(),
+  ];
+}
+
 /**
  * The federation gateway: one GraphQL endpoint over every subgraph in the supergraph,
  * over HTTP and, on the same path, WebSocket (graphql-ws) with federated subscriptions.
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel, config.production);
-  const { fetcher, close } = createFetcher(config.subgraphTimeoutMs);
+  const plugins = gatewayPlugins(config);
+  const transport = createSubgraphTransport();
+  const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);
   const supergraphSdl = readSupergraph(config.supergraphPath);
   // One data source per subgraph, shared by queries and subscription events alike.
   const dataSources: Record<string, SubgraphDataSource> = {};
   const gateway = new Gateway({
     supergraphSdl,
-    buildService: ({ name, url }) => (dataSources[name] = new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher })),
+    buildService: ({ name, url }) => (dataSources[name] = new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', fetchSubgraph)),
     logger: apolloLogger(logger),
   });
   const verifier = createTokenVerifier(config.verification);
 
-  const routes: Routes = {};
-  const httpServer = createHttpServer(routes, logger);
+  const router = new Router();
+  const httpServer = createHttpServer(router, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.introspection,
@@ -85,18 +98,20 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
-      limitsPlugin,
+      ...apolloPlugins(plugins),
     ],
     logger: apolloLogger(logger),
   });
   await apollo.start();
 
-  routes[GRAPHQL_PATH] = graphqlHandler(
-    apollo,
-    async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }),
-    { cors: { origins: config.corsOrigins }, bodyLimit: CLIENT_BODY_LIMIT },
+  router.on(
+    GRAPHQL_PATH,
+    graphqlHandler(apollo, async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }), {
+      cors: { origins: config.corsOrigins },
+      bodyLimit: CLIENT_BODY_LIMIT,
+    }),
   );
-  routes['/health'] = (_request, response) => sendJson(response, 200, { status: 'ok' });
+  router.on('/health', (_request, response) => sendJson(response, 200, { status: 'ok' }));
 
   const planner = new SubscriptionPlanner(supergraphSdl);
   const upstream = new UpstreamSubscriptions((service) => {
@@ -113,12 +128,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   return {
     url,
     port,
+    router,
     subscriptionStats: () => engine.stats(),
     stop: once(async () => {
       await webSocket.close();
       await upstream.close();
       await apollo.stop();
-      await close();
+      await transport.close();
     }),
   };
 }

@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { projectPath } from '../subgraphs/shared/paths.js';
-import { composeSupergraph, readSupergraphConfig } from './supergraph.js';
+import { projectPath } from '../platform/paths.js';
+import { readSupergraphConfig } from '../platform/supergraph-config.js';
+import { composeSupergraph } from './supergraph.js';
 
 const run = promisify(execFile);
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';

@@ -1,6 +1,6 @@
 // For operators who have Prisma's schema engine: `PRISMA_DOMAIN=users npx prisma migrate
 // status --config prisma/prisma.config.ts`. The project applies migrations itself
-// (subgraphs/shared/migrate.ts) and records them exactly as `prisma migrate deploy` does.
+// (platform/data/migrations.ts) and records them exactly as `prisma migrate deploy` does.
 import { defineConfig } from 'prisma/config';
 
 const domain = process.env['PRISMA_DOMAIN'];

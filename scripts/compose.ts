@@ -2,8 +2,9 @@
 // supergraph.graphql (beside the config), the schema the gateway serves.
 import { dirname, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { composeSupergraph, readSupergraphConfig } from '../gateway/supergraph.js';
-import { projectPath } from '../subgraphs/shared/paths.js';
+import { composeSupergraph } from '../gateway/supergraph.js';
+import { readSupergraphConfig } from '../platform/supergraph-config.js';
+import { projectPath } from '../platform/paths.js';
 
 const configPath = process.argv[2] ?? projectPath('supergraph.yaml');
 

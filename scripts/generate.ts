@@ -5,24 +5,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
+import { readSupergraphConfig } from '../platform/supergraph-config.js';
 
 const run = promisify(execFile);
 const STAMP = 'node_modules/.cache/supergraph/generate.sha256';
 
 const domains = readdirSync('prisma').filter((name) => existsSync(`prisma/${name}/schema.prisma`));
-const { subgraphs } = parse(readFileSync('supergraph.yaml', 'utf8')) as { subgraphs: Record<string, unknown> };
+const subgraphs = readSupergraphConfig().map(({ name }) => name);
 const inputs = [
   ...domains.map((name) => `prisma/${name}/schema.prisma`),
-  ...Object.keys(subgraphs).map((name) => `subgraphs/${name}/schema.graphql`),
-  'codegen.ts',
+  ...subgraphs.flatMap((name) => [`subgraphs/${name}/schema.graphql`, `subgraphs/${name}/manifest.ts`]),
+  'scripts/resolver-types.ts',
   'supergraph.yaml',
   'package-lock.json',
 ];
-const outputs = [
-  ...domains.map((name) => `prisma/${name}/generated/client.ts`),
-  ...Object.keys(subgraphs).map((name) => `subgraphs/${name}/__generated__/resolvers-types.ts`),
-];
+const outputs = [...domains.map((name) => `prisma/${name}/generated/client.ts`), ...subgraphs.map((name) => `subgraphs/${name}/__generated__/resolvers-types.ts`)];
 
 const digest = createHash('sha256');
 for (const file of inputs) digest.update(file).update(existsSync(file) ? readFileSync(file) : '');
@@ -41,8 +38,14 @@ if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint && outputs.
       }),
     ),
   );
-  await run(process.execPath, ['node_modules/@graphql-codegen/cli/esm/bin.js', '--config', 'codegen.ts']);
+  // Loaded only now: manifests import the subgraphs, which import the Prisma clients just made.
+  const [{ generate }, { loadManifests }, { resolverTypesConfig }] = await Promise.all([
+    import('@graphql-codegen/cli'),
+    import('../subgraphs/manifests.js'),
+    import('./resolver-types.js'),
+  ]);
+  await generate(resolverTypesConfig(await loadManifests()), true);
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, fingerprint);
-  console.log(`generate: ${domains.length} Prisma clients, ${Object.keys(subgraphs).length} resolver type files`);
+  console.log(`generate: ${domains.length} Prisma clients, ${subgraphs.length} resolver type files`);
 }

@@ -5,7 +5,7 @@ import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
-import { eventually } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 
 let supergraph: TestSupergraph;
 beforeAll(async () => {
@@ -91,17 +91,15 @@ describe('SQL statements per request do not grow with the page size', () => {
 
   test.each(['users', 'posts', 'likes'])('in the %s subgraph, publicTimeline(first: 10) and (first: 100) cost the same', async (name) => {
     const viewer = await registerUser(supergraph, 'counter');
-    const pool = supergraph.subgraphs[name]!.pool;
-    const statements = async (first: number): Promise<number> => {
-      const before = pool.statementCount();
-      const result = await supergraph.request<{ publicTimeline: { edges: unknown[] } }>(
-        'query ($first: Int) { publicTimeline(first: $first) { edges { node { id body author { username } likeCount likedByViewer } } } }',
-        { first },
-        { token: viewer.accessToken },
-      );
-      expect(dataOf(result).publicTimeline.edges).toHaveLength(first);
-      return pool.statementCount() - before;
-    };
+    const statements = (first: number): Promise<number> =>
+      supergraph.statementsDuring(name, async () => {
+        const result = await supergraph.request<{ publicTimeline: { edges: unknown[] } }>(
+          'query ($first: Int) { publicTimeline(first: $first) { edges { node { id body author { username } likeCount likedByViewer } } } }',
+          { first },
+          { token: viewer.accessToken },
+        );
+        expect(dataOf(result).publicTimeline.edges).toHaveLength(first);
+      });
     const small = await statements(10);
     expect(await statements(100)).toBe(small);
     expect(small).toBeGreaterThan(0);

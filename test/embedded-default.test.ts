@@ -6,10 +6,11 @@ import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from '@apollo/
 import { loadEmbeddedConfig } from '../embedded/config.js';
 import { startEmbedded } from '../embedded/start.js';
 import type { RunningSupergraph } from '../embedded/start.js';
-import { DEMO_PASSWORD } from '../subgraphs/shared/demo.js';
-import { projectPath } from '../subgraphs/shared/paths.js';
+import { DEMO_PASSWORD } from '../contracts/demo.js';
+import { projectPath } from '../platform/paths.js';
 import { dataOf, graphql } from './support/graphql.js';
-import { eventually, openSocket } from './support/ws.js';
+import { openSocket } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 
 // The `npm start` code path (embedded/main.ts does exactly this), on PGlite in a temporary
 // data directory, with free ports instead of 4000–4006.

@@ -96,17 +96,15 @@ test('followers and following page newest first, with totals', async () => {
 test('the SQL a users page costs does not grow with the page size', async () => {
   const viewer = await registerUser(supergraph, 'counter');
   for (let i = 0; i < 12; i += 1) await registerUser(supergraph, 'bulk');
-  const pool = supergraph.subgraphs['users']!.pool;
-  const statements = async (first: number): Promise<number> => {
-    const before = pool.statementCount();
-    const result = await supergraph.request(
-      `query ($first: Int) { users(first: $first) { edges { node { id username followersCount followingCount isFollowedByViewer } } } }`,
-      { first },
-      { token: viewer.accessToken },
-    );
-    expect((result.data as { users: { edges: unknown[] } }).users.edges.length).toBe(first);
-    return pool.statementCount() - before;
-  };
+  const statements = (first: number): Promise<number> =>
+    supergraph.statementsDuring('users', async () => {
+      const result = await supergraph.request(
+        `query ($first: Int) { users(first: $first) { edges { node { id username followersCount followingCount isFollowedByViewer } } } }`,
+        { first },
+        { token: viewer.accessToken },
+      );
+      expect((result.data as { users: { edges: unknown[] } }).users.edges.length).toBe(first);
+    });
   const small = await statements(2);
   const large = await statements(12);
   expect(large).toBe(small);

@@ -5,7 +5,8 @@ import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
-import { eventually, openSocket } from './support/ws.js';
+import { openSocket } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 
 let supergraph: TestSupergraph;
 beforeAll(async () => {

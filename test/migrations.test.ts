@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { applyMigrations, checksumMatches, migrationChecksum } from '../subgraphs/shared/migrate.js';
-import { projectPath } from '../subgraphs/shared/paths.js';
+import { createLogger } from '../platform/observability/logger.js';
+import { applyMigrations, checksumMatches, migrationChecksum } from '../platform/data/migrations.js';
+import { projectPath } from '../platform/paths.js';
 import { createDatabase, sql } from './support/databases.js';
 import type { TestDatabase } from './support/databases.js';
 import { schemaDrift } from './support/schema-drift.js';

@@ -5,7 +5,8 @@ import type { TestSupergraph } from './support/supergraph.js';
 import { makeAdmin, registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
 import { channelSubscribers } from './support/redis.js';
-import { eventually, openSocket } from './support/ws.js';
+import { openSocket } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 
 interface PostView {
   id: string;
@@ -76,7 +77,8 @@ describe('updatePost and deletePost', () => {
   test('the author edits a post; anyone else is FORBIDDEN; a bad body or unknown post is refused', async () => {
     const [author, other] = [await registerUser(supergraph, 'editor'), await registerUser(supergraph, 'meddler')];
     const created = dataOf(await createPost(author, 'first draft')).createPost;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The edit must land in a later millisecond than the creation for updatedAt to move.
+    await eventually(() => Date.now() > Date.parse(created.updatedAt), 1_000, 'the next millisecond');
     const updated = dataOf(await update(author, created.id, ' second draft ')).updatePost;
     expect(updated).toMatchObject({ id: created.id, body: 'second draft', createdAt: created.createdAt });
     expect(updated.updatedAt > created.updatedAt).toBe(true);

@@ -3,7 +3,7 @@ import { dataOf } from './support/graphql.js';
 import { startOwnRedis } from './support/redis.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
-import { eventually } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 
 test('while Redis is down, writes still succeed and keep their events; when it is back, the events are delivered', async () => {
   const redis = await startOwnRedis();

@@ -4,16 +4,14 @@ import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
-import { eventually, openSocket } from './support/ws.js';
+import { openSocket } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 
 const STATS = 'subscription ($id: ID!) { userStatsChanged(userId: $id) { followersCount user { username } } }';
 type Stats = { userStatsChanged: { followersCount: number; user: { username: string } } };
 
 const follow = (supergraph: TestSupergraph, who: TestUser, userId: string, verb = 'follow') =>
   supergraph.request(`mutation ($id: ID!) { ${verb}(userId: $id) { id } }`, { id: userId }, { token: who.accessToken }).then(dataOf);
-
-/** A socket open as long as this is false. */
-const isClosed = async (closed: Promise<unknown>): Promise<boolean> => Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 50))]);
 
 test('when a subgraph restarts, the gateway subscribes again and clients keep their subscriptions', async () => {
   const supergraph = await startTestSupergraph();
@@ -31,7 +29,7 @@ test('when a subgraph restarts, the gateway subscribes again and clients keep th
 
     await follow(supergraph, fan, star.id);
     expect(await events.next()).toEqual({ data: { userStatsChanged: { followersCount: 1, user: { username: star.username } } } });
-    expect(await isClosed(socket.closed)).toBe(false);
+    expect(socket.isOpen()).toBe(true);
   } finally {
     await socket.dispose();
     await supergraph.stop();
@@ -56,7 +54,7 @@ test('when Redis restarts, delivery resumes', async () => {
 
     await follow(supergraph, fan, star.id, 'unfollow');
     expect((await events.next(10_000)).data?.userStatsChanged.followersCount).toBe(0);
-    expect(await isClosed(socket.closed)).toBe(false);
+    expect(socket.isOpen()).toBe(true);
   } finally {
     await socket.dispose();
     await supergraph.stop();

@@ -10,7 +10,8 @@ import type { TestSupergraph } from './support/supergraph.js';
 import { mintAccessToken } from './support/tokens.js';
 import { registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
-import { eventually, openSocket } from './support/ws.js';
+import { openSocket } from './support/ws.js';
+import { eventually } from './support/eventually.js';
 import type { TestSocket } from './support/ws.js';
 
 const STATS = 'subscription ($id: ID!) { userStatsChanged(userId: $id) { followersCount followingCount user { username } } }';
@@ -188,9 +189,10 @@ describe('sharing', () => {
     const active = users().subscriptions.active;
     const subscriptions = [socket(), socket(), socket()].map((client) => client.subscribe(STATS, { id: star.id }));
     await eventually(() => users().subscriptions.active === active + 1, 5_000, 'the upstream subscription');
+    const clients = supergraph.gateway.subscriptionStats().subscribers;
     subscriptions[0]!.unsubscribe();
     subscriptions[1]!.unsubscribe();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => supergraph.gateway.subscriptionStats().subscribers === clients - 2, 5_000, 'the gateway to drop two clients');
     expect(users().subscriptions.active).toBe(active + 1);
     subscriptions[2]!.unsubscribe();
     await eventually(() => users().subscriptions.active === active, 5_000, 'the upstream subscription to close');
@@ -213,7 +215,6 @@ test('an error while resolving the rest of the plan reaches the client as an err
   }
   await follow(fan, star.id, 'unfollow');
   expect((await events.next()).data?.userStatsChanged).toEqual({ followersCount: 0, user: { username: star.username, badge: `badge-${star.id.slice(-4)}` } });
-  const stillOpen = await Promise.race([client.closed.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), 50))]);
-  expect(stillOpen).toBe(true);
+  expect(client.isOpen()).toBe(true);
   events.unsubscribe();
 });

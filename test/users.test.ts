@@ -1,4 +1,4 @@
-import { generateSigningKeyPem } from '../subgraphs/users/keys.js';
+import { generateSigningKeyPem } from '../platform/auth/signing-key.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';

@@ -1,8 +1,8 @@
 import { executeQueryPlan } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { DocumentNode, ExecutionResult, FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
-import type { Logger } from '../../subgraphs/shared/logger.js';
-import type { ConnectionIdentity } from '../../subgraphs/shared/websocket.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { ConnectionIdentity } from '../../platform/http/graphql-ws.js';
 import type { GatewayContext } from '../context.js';
 import { surfaceValueCompletion } from '../value-completion.js';
 import { EVENT_SOURCE } from './planner.js';

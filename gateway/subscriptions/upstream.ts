@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import type { GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
-import type { Logger } from '../../subgraphs/shared/logger.js';
+import type { Logger } from '../../platform/observability/logger.js';
 
 /** One event of an upstream subscription: the subgraph's answer to the primary fetch. */
 export interface UpstreamEvent {

@@ -1,17 +1,9 @@
-import { z } from 'zod';
-import {
-  blankAsUndefined,
-  databaseUrl,
-  defaultSubgraphPort,
-  envPort,
-  envUrl,
-  parseEnv,
-  subgraphEnvSchema,
-  subgraphSettings,
-  tokenVerificationEnvSchema,
-  verificationSettings,
-} from '../shared/config.js';
-import type { Env, SubgraphSettings, VerificationSettings } from '../shared/config.js';
+import { tokenVerificationEnvSchema, verificationSettings } from '../../platform/auth/verification-settings.js';
+import type { VerificationSettings } from '../../platform/auth/verification-settings.js';
+import { envOptionalUrl } from '../../platform/config/env.js';
+import type { Env } from '../../platform/config/env.js';
+import { parseSubgraphEnv } from '../../platform/subgraph/subgraph-settings.js';
+import type { SubgraphIdentity, SubgraphSettings } from '../../platform/subgraph/subgraph-settings.js';
 
 export interface LikesConfig extends SubgraphSettings {
   verification: VerificationSettings;
@@ -19,15 +11,10 @@ export interface LikesConfig extends SubgraphSettings {
   postsUrl: string;
 }
 
-const schema = {
-  ...subgraphEnvSchema,
-  ...tokenVerificationEnvSchema,
-  PORT: envPort(defaultSubgraphPort('likes')),
-  LIKES_DATABASE_URL: databaseUrl,
-  POSTS_SUBGRAPH_URL: z.preprocess(blankAsUndefined, envUrl(['http:', 'https:']).default(`http://localhost:${defaultSubgraphPort('posts')}/graphql`)),
-};
+/** Where posts listens by default (its routing_url in supergraph.yaml). */
+const DEFAULT_POSTS_URL = 'http://localhost:4002/graphql';
 
-export function loadLikesConfig(env: Env): LikesConfig {
-  const parsed = parseEnv('the likes subgraph', schema, env);
-  return { ...subgraphSettings(parsed, parsed.LIKES_DATABASE_URL), verification: verificationSettings(parsed), postsUrl: parsed.POSTS_SUBGRAPH_URL };
+export function loadLikesConfig(env: Env, identity: SubgraphIdentity): LikesConfig {
+  const { settings, extra } = parseSubgraphEnv(identity, env, { ...tokenVerificationEnvSchema, POSTS_SUBGRAPH_URL: envOptionalUrl(['http:', 'https:']) });
+  return { ...settings, verification: verificationSettings(extra), postsUrl: extra.POSTS_SUBGRAPH_URL ?? DEFAULT_POSTS_URL };
 }

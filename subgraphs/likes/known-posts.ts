@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
-import { appError, notFound } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
-import type { PostCreated, PostDeleted } from '../shared/post-events.js';
+import { appError, notFound } from '../../platform/errors.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import type { PostCreated, PostDeleted } from '../../contracts/post-events.js';
 
 export type KnownPosts = ReturnType<typeof createKnownPosts>;
 

@@ -1,9 +1,9 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
-import type { Viewer } from '../shared/auth.js';
-import { notFound } from '../shared/errors.js';
-import { olderThan, requireId, toConnection } from '../shared/pagination.js';
-import type { PageRequest } from '../shared/pagination.js';
-import type { PubSub } from '../shared/pubsub.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { notFound } from '../../platform/errors.js';
+import { keysetPage, requireId } from '../../platform/pagination.js';
+import type { PageRequest } from '../../platform/pagination.js';
+import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { KnownPosts } from './known-posts.js';
 import type { PostConnectionModel, PostLikeStatsModel, PostReference, UserConnectionModel } from './models.js';
 
@@ -48,27 +48,14 @@ export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
     },
 
     /** Who likes the post, latest like first. */
-    async likers(postId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
-      const rows = await db.like.findMany({
-        where: { postId, ...olderThan(after, 'userId') },
-        orderBy: [{ createdAt: 'desc' }, { userId: 'desc' }],
-        take: first + 1,
-      });
-      return {
-        ...toConnection(rows, first, (like) => ({ at: like.createdAt, id: like.userId }), (like) => ({ id: like.userId })),
-        totalCount: () => db.like.count({ where: { postId } }),
-      };
+    async likers(postId: string, request: PageRequest): Promise<UserConnectionModel> {
+      const page = await keysetPage(request, 'userId', ({ where, ...args }) => db.like.findMany({ where: { postId, ...where }, ...args }), (like) => ({ id: like.userId }));
+      return { ...page, totalCount: () => db.like.count({ where: { postId } }) };
     },
 
     /** What the user likes, latest like first. */
-    async likedPosts(userId: string, { first, after }: PageRequest): Promise<PostConnectionModel> {
-      const rows = await db.like.findMany({
-        where: { userId, ...olderThan(after, 'postId') },
-        orderBy: [{ createdAt: 'desc' }, { postId: 'desc' }],
-        take: first + 1,
-      });
-      return toConnection(rows, first, (like) => ({ at: like.createdAt, id: like.postId }), (like) => ({ id: like.postId }));
-    },
+    likedPosts: (userId: string, request: PageRequest): Promise<PostConnectionModel> =>
+      keysetPage(request, 'postId', ({ where, ...args }) => db.like.findMany({ where: { userId, ...where }, ...args }), (like) => ({ id: like.postId })),
 
     /** The most liked posts, counting likes given since `since`; ties go to the newer post (UUIDv7 ids sort by time). */
     async popular(first: number, since: Date | null): Promise<PostReference[]> {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
-import type { Viewer } from '../shared/auth.js';
-import { batchLoader, membershipLoader } from '../shared/loaders.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { batchLoader, membershipLoader } from '../../platform/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 

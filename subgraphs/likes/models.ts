@@ -1,5 +1,5 @@
 // What the likes resolvers return for each GraphQL type (codegen mappers, see codegen.ts).
-import type { Connection } from '../shared/pagination.js';
+import type { Connection } from '../../platform/pagination.js';
 
 /** A post as likes knows one: its key. The posts subgraph supplies the rest. */
 export interface PostReference {

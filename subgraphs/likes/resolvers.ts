@@ -1,6 +1,6 @@
-import { requireViewer } from '../shared/auth.js';
-import { pageRequest, requireId } from '../shared/pagination.js';
-import { DateTime } from '../shared/scalars.js';
+import { requireViewer } from '../../platform/auth/token-verifier.js';
+import { pageRequest, requireId } from '../../platform/pagination.js';
+import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { postLikesChannel } from './likes.js';
 import type { PostLikeStatsModel } from './models.js';

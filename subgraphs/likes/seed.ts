@@ -1,6 +1,13 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
-import { DEMO_LIKES, DEMO_POSTS, demoUserId } from '../shared/demo.js';
-import type { Logger } from '../shared/logger.js';
+import { DEMO_POSTS, demoUserId } from '../../contracts/demo.js';
+import type { Logger } from '../../platform/observability/logger.js';
+
+/** Who likes which demo post (by index in DEMO_POSTS). */
+const DEMO_LIKES: ReadonlyArray<readonly [string, number]> = [
+  ['grace', 0], ['alan', 0], ['katherine', 0], ['linus', 0],
+  ['ada', 1], ['alan', 1], ['ada', 2], ['grace', 2], ['katherine', 2],
+  ['alan', 3], ['ada', 4], ['grace', 5], ['linus', 5], ['ada', 6], ['katherine', 7],
+];
 
 /**
  * Seeds likes on the demo posts into an empty likes database (first start of the embedded

@@ -1,18 +1,14 @@
-import { databaseUrl, defaultSubgraphPort, envPort, parseEnv, subgraphEnvSchema, subgraphSettings, tokenVerificationEnvSchema, verificationSettings } from '../shared/config.js';
-import type { Env, SubgraphSettings, VerificationSettings } from '../shared/config.js';
+import { tokenVerificationEnvSchema, verificationSettings } from '../../platform/auth/verification-settings.js';
+import type { VerificationSettings } from '../../platform/auth/verification-settings.js';
+import type { Env } from '../../platform/config/env.js';
+import { parseSubgraphEnv } from '../../platform/subgraph/subgraph-settings.js';
+import type { SubgraphIdentity, SubgraphSettings } from '../../platform/subgraph/subgraph-settings.js';
 
 export interface PostsConfig extends SubgraphSettings {
   verification: VerificationSettings;
 }
 
-const schema = {
-  ...subgraphEnvSchema,
-  ...tokenVerificationEnvSchema,
-  PORT: envPort(defaultSubgraphPort('posts')),
-  POSTS_DATABASE_URL: databaseUrl,
-};
-
-export function loadPostsConfig(env: Env): PostsConfig {
-  const parsed = parseEnv('the posts subgraph', schema, env);
-  return { ...subgraphSettings(parsed, parsed.POSTS_DATABASE_URL), verification: verificationSettings(parsed) };
+export function loadPostsConfig(env: Env, identity: SubgraphIdentity): PostsConfig {
+  const { settings, extra } = parseSubgraphEnv(identity, env, tokenVerificationEnvSchema);
+  return { ...settings, verification: verificationSettings(extra) };
 }

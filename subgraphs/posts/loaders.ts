@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../prisma/posts/generated/client.js';
-import { batchLoader, rowLoader } from '../shared/loaders.js';
+import { batchLoader, rowLoader } from '../../platform/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 

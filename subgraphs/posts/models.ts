@@ -1,6 +1,6 @@
 // What the posts resolvers return for each GraphQL type (codegen mappers, see codegen.ts).
 import type { Post } from '../../prisma/posts/generated/client.js';
-import type { Connection } from '../shared/pagination.js';
+import type { Connection } from '../../platform/pagination.js';
 
 /** A post row; in subscription events that crossed Redis, its dates arrive as ISO strings. */
 export type PostModel = Omit<Post, 'createdAt' | 'updatedAt'> & { createdAt: Date | string; updatedAt: Date | string };

@@ -1,15 +1,15 @@
 import type { Post, Prisma, PrismaClient } from '../../prisma/posts/generated/client.js';
-import type { Viewer } from '../shared/auth.js';
-import { prismaErrorCode } from '../shared/database.js';
-import { forbidden, notFound } from '../shared/errors.js';
-import type { OutboxRelay } from '../shared/events.js';
-import type { Logger } from '../shared/logger.js';
-import { olderThan, requireId, toConnection } from '../shared/pagination.js';
-import type { PageRequest } from '../shared/pagination.js';
-import { postCreated, postDeleted } from '../shared/post-events.js';
-import type { DomainEvent } from '../shared/events.js';
-import type { PubSub } from '../shared/pubsub.js';
-import { requireText } from '../shared/text.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { prismaErrorCode } from '../../platform/data/database.js';
+import { forbidden, notFound } from '../../platform/errors.js';
+import type { DomainEvent } from '../../platform/messaging/bus.js';
+import type { OutboxRelay } from '../../platform/messaging/outbox.js';
+import type { PubSub } from '../../platform/messaging/pubsub.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import { emptyConnection, keysetPage, requireId } from '../../platform/pagination.js';
+import type { PageRequest } from '../../platform/pagination.js';
+import { postCreated, postDeleted } from '../../contracts/post-events.js';
+import { requireText } from '../../platform/text.js';
 import type { PostConnectionModel } from './models.js';
 
 export type Posts = ReturnType<typeof createPosts>;
@@ -20,7 +20,6 @@ export const postCreatedChannel = (authorId: string | null): string => (authorId
 /** How long deletePost waits for other domains to drop what they hold about the post. */
 const DELETE_CONSUMED_WITHIN_MS = 2_000;
 
-const NEWEST_FIRST: Prisma.PostOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 const parseBody = (body: string): string => requireText(body, { field: 'body', max: 500, multiline: true });
 const outboxRow = (event: DomainEvent) => ({ type: event.type, payload: event.data as Prisma.InputJsonObject });
 
@@ -33,10 +32,8 @@ export interface PostsDeps {
 
 /** Writing posts (each write with its event in one transaction) and reading timelines. */
 export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
-  const page = async (where: Prisma.PostWhereInput, { first, after }: PageRequest): Promise<PostConnectionModel> => {
-    const rows = await db.post.findMany({ where: { AND: [where, olderThan(after, 'id')] }, orderBy: NEWEST_FIRST, take: first + 1 });
-    return toConnection(rows, first, (post) => ({ at: post.createdAt, id: post.id }), (post) => post);
-  };
+  const page = (filter: Prisma.PostWhereInput, request: PageRequest): Promise<PostConnectionModel> =>
+    keysetPage(request, 'id', ({ where, ...args }) => db.post.findMany({ where: { AND: [filter, where] }, ...args }), (post) => post);
 
   /** The post, or NOT_FOUND. */
   const existing = async (id: string): Promise<Post> => {
@@ -89,7 +86,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
 
     /** Posts by the users in `followingIds` (from the users subgraph, via @requires). */
     homeTimeline(followingIds: readonly string[], request: PageRequest): Promise<PostConnectionModel> {
-      if (followingIds.length === 0 || request.first === 0) return Promise.resolve(toConnection([] as Post[], 0, (post) => ({ at: post.createdAt, id: post.id }), (post) => post));
+      if (followingIds.length === 0) return Promise.resolve(emptyConnection());
       return page({ authorId: { in: [...followingIds] } }, request);
     },
   };

@@ -1,6 +1,6 @@
-import { requireViewer } from '../shared/auth.js';
-import { isId, pageRequest, requireId } from '../shared/pagination.js';
-import { DateTime } from '../shared/scalars.js';
+import { requireViewer } from '../../platform/auth/token-verifier.js';
+import { isId, pageRequest, requireId } from '../../platform/pagination.js';
+import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { PostModel } from './models.js';
 import { postCreatedChannel } from './posts.js';

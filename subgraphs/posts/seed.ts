@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../prisma/posts/generated/client.js';
-import { DEMO_POSTS, demoUserId } from '../shared/demo.js';
-import type { Logger } from '../shared/logger.js';
+import { DEMO_POSTS, demoUserId } from '../../contracts/demo.js';
+import type { Logger } from '../../platform/observability/logger.js';
 
 /**
  * Seeds the demo posts into an empty posts database (first start of the embedded default),

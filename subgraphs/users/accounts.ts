@@ -1,9 +1,9 @@
 import type { PrismaClient, User } from '../../prisma/users/generated/client.js';
-import type { Viewer } from '../shared/auth.js';
-import { prismaErrorCode } from '../shared/database.js';
-import { badUserInput, conflict, rateLimited, unauthenticated } from '../shared/errors.js';
-import type { FailureCounter } from '../shared/rate-limit.js';
-import { characterCount } from '../shared/text.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { prismaErrorCode } from '../../platform/data/database.js';
+import { badUserInput, conflict, rateLimited, unauthenticated } from '../../platform/errors.js';
+import type { FailureCounter } from '../../platform/failure-counter.js';
+import { characterCount } from '../../platform/text.js';
 import type { RegisterInput, UpdateProfileInput } from './__generated__/resolvers-types.js';
 import type { AuthPayloadModel, UserModel } from './models.js';
 import { hashPassword, verifyPassword } from './passwords.js';

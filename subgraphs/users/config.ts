@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { databaseUrl, defaultSubgraphPort, envInt, envPort, optionalString, parseEnv, pemFromEnv, subgraphEnvSchema, subgraphSettings, tokenVerificationEnvSchema } from '../shared/config.js';
-import type { Env, SubgraphSettings } from '../shared/config.js';
+import { pemFromEnv, tokenVerificationEnvSchema } from '../../platform/auth/verification-settings.js';
+import { envInt, optionalString } from '../../platform/config/env.js';
+import type { Env } from '../../platform/config/env.js';
+import { parseSubgraphEnv } from '../../platform/subgraph/subgraph-settings.js';
+import type { SubgraphIdentity, SubgraphSettings } from '../../platform/subgraph/subgraph-settings.js';
 
 export interface UsersConfig extends SubgraphSettings {
   /** Ed25519 private key (PKCS#8 PEM) that signs access tokens. */
@@ -10,10 +13,7 @@ export interface UsersConfig extends SubgraphSettings {
   refreshTokenTtlDays: number;
 }
 
-const schema = {
-  ...subgraphEnvSchema,
-  PORT: envPort(defaultSubgraphPort('users')),
-  USERS_DATABASE_URL: databaseUrl,
+const extraSchema = {
   JWT_PRIVATE_KEY: optionalString,
   JWT_PRIVATE_KEY_FILE: optionalString,
   JWT_ISSUER: tokenVerificationEnvSchema.JWT_ISSUER,
@@ -21,14 +21,14 @@ const schema = {
   REFRESH_TOKEN_TTL_DAYS: envInt(30, 1, 365),
 };
 
-export function loadUsersConfig(env: Env): UsersConfig {
-  const parsed = parseEnv('the users subgraph', schema, env);
+export function loadUsersConfig(env: Env, identity: SubgraphIdentity): UsersConfig {
+  const { settings, extra } = parseSubgraphEnv(identity, env, extraSchema);
   return {
-    ...subgraphSettings(parsed, parsed.USERS_DATABASE_URL),
-    signingKeyPem: signingKeyPem(parsed.JWT_PRIVATE_KEY, parsed.JWT_PRIVATE_KEY_FILE),
-    issuer: parsed.JWT_ISSUER,
-    audience: parsed.JWT_AUDIENCE,
-    refreshTokenTtlDays: parsed.REFRESH_TOKEN_TTL_DAYS,
+    ...settings,
+    signingKeyPem: signingKeyPem(extra.JWT_PRIVATE_KEY, extra.JWT_PRIVATE_KEY_FILE),
+    issuer: extra.JWT_ISSUER,
+    audience: extra.JWT_AUDIENCE,
+    refreshTokenTtlDays: extra.REFRESH_TOKEN_TTL_DAYS,
   };
 }
 

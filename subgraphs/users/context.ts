@@ -1,5 +1,5 @@
-import type { SubgraphContext } from '../shared/server.js';
-import type { PubSub } from '../shared/pubsub.js';
+import type { SubgraphContext } from '../../platform/subgraph/graphql-server.js';
+import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { Accounts } from './accounts.js';
 import type { Directory } from './directory.js';
 import type { Follows } from './follows.js';

@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from '../../prisma/users/generated/client.js';
-import { olderThan, toConnection } from '../shared/pagination.js';
-import type { PageRequest } from '../shared/pagination.js';
-import { optionalText } from '../shared/text.js';
+import { keysetPage } from '../../platform/pagination.js';
+import type { PageRequest } from '../../platform/pagination.js';
+import { optionalText } from '../../platform/text.js';
 import type { UserConnectionModel, UserModel } from './models.js';
 
 export type Directory = ReturnType<typeof createDirectory>;
@@ -15,17 +15,13 @@ export function createDirectory(db: PrismaClient) {
     },
 
     /** Users newest first; `search` matches part of the username or display name, regardless of case. */
-    async list(search: string | null | undefined, { first, after }: PageRequest): Promise<UserConnectionModel> {
+    async list(search: string | null | undefined, request: PageRequest): Promise<UserConnectionModel> {
       const term = optionalText(search, { field: 'search', max: 100 });
       const matching: Prisma.UserWhereInput = term
         ? { OR: [{ usernameKey: { contains: term.toLowerCase() } }, { displayName: { contains: term, mode: 'insensitive' } }] }
         : {};
-      const rows = await db.user.findMany({
-        where: { AND: [matching, olderThan(after, 'id')] },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: first + 1,
-      });
-      return { ...toConnection(rows, first, (user) => ({ at: user.createdAt, id: user.id }), (user) => user), totalCount: () => db.user.count({ where: matching }) };
+      const page = await keysetPage(request, 'id', ({ where, ...args }) => db.user.findMany({ where: { AND: [matching, where] }, ...args }), (user) => user);
+      return { ...page, totalCount: () => db.user.count({ where: matching }) };
     },
   };
 }

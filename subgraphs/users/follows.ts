@@ -1,10 +1,10 @@
 import type { PrismaClient, User } from '../../prisma/users/generated/client.js';
-import type { Viewer } from '../shared/auth.js';
-import { prismaErrorCode } from '../shared/database.js';
-import { badUserInput, notFound } from '../shared/errors.js';
-import { olderThan, requireId, toConnection } from '../shared/pagination.js';
-import type { PageRequest } from '../shared/pagination.js';
-import type { PubSub } from '../shared/pubsub.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { prismaErrorCode } from '../../platform/data/database.js';
+import { badUserInput, notFound } from '../../platform/errors.js';
+import { keysetPage, requireId } from '../../platform/pagination.js';
+import type { PageRequest } from '../../platform/pagination.js';
+import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { UserConnectionModel, UserModel, UserStatsModel } from './models.js';
 
 export type Follows = ReturnType<typeof createFollows>;
@@ -25,15 +25,6 @@ export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub
   /** Tells both users' subscribers their counts changed; called after the change committed. */
   const publishStats = (userIds: string[]): Promise<unknown> =>
     Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
-
-  const page = async (
-    rows: Promise<Array<{ createdAt: Date; other: string; user: User }>>,
-    first: number,
-    totalCount: () => Promise<number>,
-  ): Promise<UserConnectionModel> => ({
-    ...toConnection(await rows, first, (row) => ({ at: row.createdAt, id: row.other }), (row) => row.user),
-    totalCount,
-  });
 
   return {
     async follow(viewer: Viewer, userId: string): Promise<UserModel> {
@@ -56,29 +47,15 @@ export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub
     },
 
     /** Who follows `userId`, latest first. */
-    followers(userId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
-      const rows = db.follow
-        .findMany({
-          where: { followeeId: userId, ...olderThan(after, 'followerId') },
-          orderBy: [{ createdAt: 'desc' }, { followerId: 'desc' }],
-          take: first + 1,
-          include: { follower: true },
-        })
-        .then((follows) => follows.map((row) => ({ createdAt: row.createdAt, other: row.followerId, user: row.follower })));
-      return page(rows, first, () => db.follow.count({ where: { followeeId: userId } }));
+    async followers(userId: string, request: PageRequest): Promise<UserConnectionModel> {
+      const page = await keysetPage(request, 'followerId', ({ where, ...args }) => db.follow.findMany({ where: { followeeId: userId, ...where }, ...args, include: { follower: true } }), (row) => row.follower);
+      return { ...page, totalCount: () => db.follow.count({ where: { followeeId: userId } }) };
     },
 
     /** Whom `userId` follows, latest first. */
-    following(userId: string, { first, after }: PageRequest): Promise<UserConnectionModel> {
-      const rows = db.follow
-        .findMany({
-          where: { followerId: userId, ...olderThan(after, 'followeeId') },
-          orderBy: [{ createdAt: 'desc' }, { followeeId: 'desc' }],
-          take: first + 1,
-          include: { followee: true },
-        })
-        .then((follows) => follows.map((row) => ({ createdAt: row.createdAt, other: row.followeeId, user: row.followee })));
-      return page(rows, first, () => db.follow.count({ where: { followerId: userId } }));
+    async following(userId: string, request: PageRequest): Promise<UserConnectionModel> {
+      const page = await keysetPage(request, 'followeeId', ({ where, ...args }) => db.follow.findMany({ where: { followerId: userId, ...where }, ...args, include: { followee: true } }), (row) => row.followee);
+      return { ...page, totalCount: () => db.follow.count({ where: { followerId: userId } }) };
     },
   };
 }

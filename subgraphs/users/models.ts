@@ -1,6 +1,6 @@
 // What the users resolvers return for each GraphQL type (codegen mappers, see codegen.ts).
 import type { User } from '../../prisma/users/generated/client.js';
-import type { Connection } from '../shared/pagination.js';
+import type { Connection } from '../../platform/pagination.js';
 
 export type UserModel = User;
 

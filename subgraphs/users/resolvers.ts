@@ -1,7 +1,7 @@
-import { requireViewer } from '../shared/auth.js';
-import { notFound } from '../shared/errors.js';
-import { isId, pageRequest, requireId } from '../shared/pagination.js';
-import { DateTime } from '../shared/scalars.js';
+import { requireViewer } from '../../platform/auth/token-verifier.js';
+import { notFound } from '../../platform/errors.js';
+import { isId, pageRequest, requireId } from '../../platform/pagination.js';
+import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { Context } from './context.js';
 import { userStatsChannel } from './follows.js';

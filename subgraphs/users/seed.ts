@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../prisma/users/generated/client.js';
-import { DEMO_PASSWORD, DEMO_USERS, demoUserId } from '../shared/demo.js';
-import type { Logger } from '../shared/logger.js';
+import { DEMO_PASSWORD, DEMO_USERS, demoUserId } from '../../contracts/demo.js';
+import type { Logger } from '../../platform/observability/logger.js';
 import { hashPassword } from './passwords.js';
 
 const BIOS: Record<string, string> = {

@@ -1,14 +1,15 @@
 import { PrismaClient } from '../../prisma/users/generated/client.js';
-import { openDomain, serveDomain } from '../shared/domain.js';
-import { sendJson } from '../shared/http.js';
-import { createFailureCounter } from '../shared/rate-limit.js';
-import type { RunningSubgraph } from '../shared/server.js';
+import { loadSigningKey } from '../../platform/auth/signing-key.js';
+import { createFailureCounter } from '../../platform/failure-counter.js';
+import { sendJson } from '../../platform/http/http-server.js';
+import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
+import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
+import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
 import { createAccounts } from './accounts.js';
 import type { UsersConfig } from './config.js';
 import type { Context } from './context.js';
 import { createDirectory } from './directory.js';
 import { createFollows } from './follows.js';
-import { loadSigningKey } from './keys.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { seedDemoData } from './seed.js';
@@ -17,26 +18,26 @@ import { createTokenIssuer } from './tokens.js';
 /** Wrong passwords allowed per username or email before sign-in pauses for the rest of the window. */
 const LOGIN_LIMIT = { limit: 10, windowSeconds: 15 * 60 };
 
-/** Migrates the users database, then serves the users subgraph and its JWKS. */
-export async function startUsersSubgraph(config: UsersConfig): Promise<RunningSubgraph> {
+/** The users subgraph: accounts, sessions and the follow graph; it signs access tokens and serves its JWKS. */
+export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphRuntime): Promise<RunningSubgraph> {
   const signingKey = await loadSigningKey(config.signingKeyPem);
-  const domain = await openDomain('users', config, (adapter) => new PrismaClient({ adapter }));
-  const { db, pubsub, logger } = domain;
-  if (config.seedDemoData) await seedDemoData(db, logger);
-
-  const tokens = createTokenIssuer(signingKey, config);
-  const loginFailures = createFailureCounter({ ...LOGIN_LIMIT, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
-  const accounts = createAccounts({ db, tokens, refreshTokenTtlDays: config.refreshTokenTtlDays, loginFailures });
-  const follows = createFollows({ db, pubsub });
-  const directory = createDirectory(db);
-
-  return serveDomain<PrismaClient, Context>(domain, {
-    resolvers,
-    verifier: tokens.verifier,
-    createContext: (viewer) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, pubsub, signedInUserId: null }),
-    routes: {
-      '/.well-known/jwks.json': (_request, response) => sendJson(response, 200, signingKey.jwks, { 'cache-control': 'public, max-age=300' }),
-    },
-    beforeClose: () => void loginFailures.close(),
+  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, logger, router }) => {
+    const db = new PrismaClient({ adapter });
+    if (config.seedDemoData) await seedDemoData(db, logger);
+    const tokens = createTokenIssuer(signingKey, config);
+    const loginFailures = createFailureCounter({ ...LOGIN_LIMIT, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
+    const accounts = createAccounts({ db, tokens, refreshTokenTtlDays: config.refreshTokenTtlDays, loginFailures });
+    const follows = createFollows({ db, pubsub });
+    const directory = createDirectory(db);
+    router.on('/.well-known/jwks.json', (_request, response) => sendJson(response, 200, signingKey.jwks, { 'cache-control': 'public, max-age=300' }));
+    return {
+      resolvers,
+      verifier: tokens.verifier,
+      createContext: (viewer) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, pubsub, signedInUserId: null }),
+      close: async () => {
+        await loginFailures.close();
+        await db.$disconnect();
+      },
+    };
   });
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, createTokenVerifier } from '../shared/auth.js';
-import type { Role, TokenVerifier } from '../shared/auth.js';
-import type { SigningKey } from './keys.js';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, createTokenVerifier } from '../../platform/auth/token-verifier.js';
+import type { Role, TokenVerifier } from '../../platform/auth/token-verifier.js';
+import type { SigningKey } from '../../platform/auth/signing-key.js';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 

@@ -1,5 +1,5 @@
-import { badUserInput } from '../shared/errors.js';
-import { characterCount, optionalText } from '../shared/text.js';
+import { badUserInput } from '../../platform/errors.js';
+import { characterCount, optionalText } from '../../platform/text.js';
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;

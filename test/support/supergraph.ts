@@ -4,21 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSupergraph } from '../../embedded/start.js';
 import type { RunningSupergraph } from '../../embedded/start.js';
-import { SUBGRAPH_STARTERS } from '../../embedded/subgraphs.js';
-import type { SubgraphEntry } from '../../gateway/supergraph.js';
-import type { Env } from '../../subgraphs/shared/config.js';
-import type { RunningSubgraph } from '../../subgraphs/shared/server.js';
-import { generateSigningKeyPem } from '../../subgraphs/users/keys.js';
+import type { SubgraphEntry } from '../../platform/supergraph-config.js';
+import { generateSigningKeyPem } from '../../platform/auth/signing-key.js';
+import type { Env } from '../../platform/config/env.js';
+import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import { createDatabase } from './databases.js';
 import { TEST_REDIS_URL } from './env.js';
 import { graphql } from './graphql.js';
 import type { GraphQLResult, RequestOptions } from './graphql.js';
+import { startStatementCounter } from './statement-counter.js';
+import type { StatementCounter } from './statement-counter.js';
 
 export interface TestSupergraph extends RunningSupergraph {
   /** A GraphQL request through the gateway. */
   request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResult<T>>;
   /** Each domain's database URL, for tests that look under the API. */
   databaseUrls: Record<string, string>;
+  /** SQL statements the subgraph `name` sent its database while `run` ran, counted on the wire. */
+  statementsDuring(name: string, run: () => Promise<unknown>): Promise<number>;
   /** The key the users subgraph signs with, for tests that forge or expire tokens. */
   signingKeyPem: string;
   /** This supergraph's REDIS_PREFIX: its own channels and streams on the shared Redis. */
@@ -43,6 +46,7 @@ export async function startTestSupergraph({
 }: { env?: Env; gatewayEnv?: Env; extraSubgraphs?: SubgraphEntry[] } = {}): Promise<TestSupergraph> {
   const workDir = mkdtempSync(join(tmpdir(), 'supergraph-test-'));
   const databaseUrls: Record<string, string> = {};
+  const counters: Record<string, StatementCounter> = {};
   const signingKeyPem = generateSigningKeyPem();
   // Test runs share one Redis: each supergraph gets its own channels and event streams.
   const redisPrefix = `test-${randomBytes(4).toString('hex')}`;
@@ -51,10 +55,17 @@ export async function startTestSupergraph({
     gatewayEnv,
     gatewayPort: 0,
     subgraphPort: () => 0,
-    openDatabase: async (domain) => {
-      const database = await createDatabase(domain);
-      databaseUrls[domain] = database.url;
-      return database;
+    openDatabase: async (name) => {
+      const database = await createDatabase(name);
+      const counter = (counters[name] = await startStatementCounter(database.url));
+      databaseUrls[name] = database.url;
+      return {
+        url: counter.url,
+        close: async () => {
+          await counter.close();
+          await database.close();
+        },
+      };
     },
     poolSize: 5,
     signingKeyPem,
@@ -65,12 +76,17 @@ export async function startTestSupergraph({
   return {
     ...supergraph,
     databaseUrls,
+    async statementsDuring(name, run) {
+      const before = counters[name]!.count();
+      await run();
+      return counters[name]!.count() - before;
+    },
     signingKeyPem,
     redisPrefix,
     channel: (name) => `${redisPrefix}:${name}`,
     request: (query, variables, options) => graphql(supergraph.gatewayUrl, query, variables, options),
     async startReplica(name, overrides = {}) {
-      const replica = await SUBGRAPH_STARTERS[name]!({ ...supergraph.subgraphEnv[name], PORT: '0', ...overrides });
+      const replica = await supergraph.manifests[name]!.start({ ...supergraph.subgraphEnv[name], PORT: '0', ...overrides }, { broker: supergraph.broker });
       replicas.push(replica);
       return replica;
     },

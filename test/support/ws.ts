@@ -19,6 +19,8 @@ export interface TestSocket {
   client: Client;
   /** Settles with the close code and reason the first time the socket closes. */
   closed: Promise<{ code: number; reason: string }>;
+  /** Whether the socket has not closed (so far). */
+  isOpen(): boolean;
   subscribe<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): TestSubscription<T>;
   dispose(): Promise<void>;
 }
@@ -26,7 +28,8 @@ export interface TestSocket {
 /** A graphql-ws client socket to the gateway, as a browser would open it. */
 export function openSocket(httpUrl: string, { token }: { token?: string } = {}): TestSocket {
   let onClosed: (event: { code: number; reason: string }) => void = () => {};
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
+  let open = true;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve)).finally(() => (open = false));
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -39,6 +42,7 @@ export function openSocket(httpUrl: string, { token }: { token?: string } = {}):
   return {
     client,
     closed,
+    isOpen: () => open,
     subscribe: <T>(query: string, variables: Record<string, unknown> = {}) => subscribe<T>(client, query, variables),
     dispose: () => client.dispose() as Promise<void>,
   };
@@ -82,13 +86,4 @@ function subscribe<T>(client: Client, query: string, variables: Record<string, u
       });
     },
   };
-}
-
-/** Polls `check` until it returns true, failing after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -1,0 +1,49 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { GatewayContext } from './context.js';
+
+/** One fetch of a query plan, on its way to a subgraph. */
+export interface SubgraphRequest {
+  /** The subgraph's name in the supergraph. */
+  service: string;
+  url: string;
+  query: string;
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+  operation: 'query' | 'mutation' | 'subscription';
+  /** Sent as they are; `content-type` is set by the transport. */
+  headers: Record<string, string>;
+  context: GatewayContext;
+  /** How long the subgraph has to answer; unset, it has as long as it takes. */
+  timeoutMs?: number;
+}
+
+/** A subgraph's GraphQL answer. */
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: readonly GraphQLFormattedError[];
+  extensions?: Record<string, unknown>;
+}
+
+export type SubgraphFetch = (request: SubgraphRequest) => Promise<SubgraphResponse>;
+
+/**
+ * One gateway feature (`gateway/plugins/`), as Hive Gateway's runtime plugins are: hooks into
+ * the client request's lifecycle, and a wrapper around every subgraph fetch.
+ */
+export interface GatewayPlugin {
+  name: string;
+  /** Apollo Server hooks: parsing, validation, the resolved operation, the response. */
+  apollo?: ApolloServerPlugin<GatewayContext>;
+  /** Wraps each subgraph fetch: change the request, share it, time it, rewrite the answer. */
+  wrapSubgraphFetch?: (next: SubgraphFetch) => SubgraphFetch;
+}
+
+/** The fetch every subgraph request goes through: the plugins' wrappers, the first outermost, around `transport`. */
+export function composeSubgraphFetch(plugins: readonly GatewayPlugin[], transport: SubgraphFetch): SubgraphFetch {
+  return plugins.reduceRight<SubgraphFetch>((next, plugin) => plugin.wrapSubgraphFetch?.(next) ?? next, transport);
+}
+
+/** The Apollo Server plugins among `plugins`. */
+export const apolloPlugins = (plugins: readonly GatewayPlugin[]): Array<ApolloServerPlugin<GatewayContext>> =>
+  plugins.flatMap((plugin) => (plugin.apollo ? [plugin.apollo] : []));

@@ -1,0 +1,129 @@
+import { getNamedType, GraphQLError, isCompositeType, Kind, valueFromAST } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/pagination.js';
+import type { GatewayPlugin } from '../plugin.js';
+
+/** What one operation may ask for. */
+export const LIMITS = {
+  /** Nested selection levels (introspection fields aside, so Sandbox works). */
+  maxDepth: 12,
+  /** Field selections, aliases and fragment expansions included. */
+  maxFields: 2_000,
+  /** Nodes the operation could return: each connection's `first` times those above it. */
+  maxNodes: 20_000,
+} as const;
+
+interface Walk {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  variables: Readonly<Record<string, unknown>>;
+  errors: GraphQLError[];
+  fields: number;
+  nodes: number;
+  deepest: number;
+}
+
+const tooMuch = (message: string, field?: string): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field && { field }), http: { status: 400 } } });
+
+/**
+ * Every reason to refuse the operation before it is planned: a `first` above 100, or an
+ * operation too deep, too wide or able to return too many nodes. Runs over HTTP and over
+ * WebSocket alike, with variables and defaults substituted, so no oversized request reaches
+ * a subgraph. `document` must already be valid against `schema`.
+ */
+export function limitErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+  operationName?: string | null,
+): GraphQLError[] {
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations[0];
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return [];
+  const walk: Walk = {
+    schema,
+    fragments: new Map(document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION).map((definition) => [definition.name.value, definition])),
+    variables: withDefaults(operation, variables ?? {}),
+    errors: [],
+    fields: 0,
+    nodes: 0,
+    deepest: 0,
+  };
+  visitSelections(walk, operation.selectionSet, root, 1, 1, new Set());
+  if (walk.deepest > LIMITS.maxDepth) walk.errors.push(tooMuch(`The operation is nested ${walk.deepest} levels deep; at most ${LIMITS.maxDepth} are allowed.`));
+  if (walk.fields > LIMITS.maxFields) walk.errors.push(tooMuch(`The operation selects more than ${LIMITS.maxFields} fields.`));
+  if (walk.nodes > LIMITS.maxNodes) {
+    walk.errors.push(tooMuch(`The operation could return ${walk.nodes} nodes; at most ${LIMITS.maxNodes} are allowed. Ask for smaller pages.`));
+  }
+  return walk.errors;
+}
+
+function visitSelections(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, depth: number, multiplier: number, spreading: Set<string>): void {
+  for (const selection of selectionSet.selections) {
+    if (walk.fields > LIMITS.maxFields) return;
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
+      if (type && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth, multiplier, spreading);
+    } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const name = selection.name.value;
+      const fragment = walk.fragments.get(name);
+      const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
+      if (!fragment || !type || !isCompositeType(type) || spreading.has(name)) continue;
+      visitSelections(walk, fragment.selectionSet, type, depth, multiplier, new Set([...spreading, name]));
+    } else {
+      walk.fields += 1;
+      const name = selection.name.value;
+      if (name.startsWith('__')) continue;
+      walk.deepest = Math.max(walk.deepest, depth);
+      const definition = 'getFields' in parent ? parent.getFields()[name] : undefined;
+      if (!definition) continue;
+      let size = multiplier;
+      const firstArgument = definition.args.find((argument) => argument.name === 'first');
+      if (firstArgument) {
+        const given = selection.arguments?.find((argument) => argument.name.value === 'first');
+        // Not given (or a variable not sent): the schema's default applies; null means the default page.
+        const value = given ? valueFromAST(given.value, firstArgument.type, walk.variables) : undefined;
+        const first = typeof value === 'number' ? value : value === undefined && typeof firstArgument.defaultValue === 'number' ? firstArgument.defaultValue : DEFAULT_PAGE_SIZE;
+        if (first > MAX_PAGE_SIZE) walk.errors.push(tooMuch(`first must be at most ${MAX_PAGE_SIZE} (${name} asked for ${first}).`, 'first'));
+        size = multiplier * Math.min(first, MAX_PAGE_SIZE);
+        walk.nodes += size;
+      }
+      const type = getNamedType(definition.type);
+      if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, size, spreading);
+    }
+  }
+}
+
+/** The request's variables with the operation's declared defaults filled in. */
+function withDefaults(operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values[name] === undefined && definition.defaultValue) values[name] = literal(definition.defaultValue);
+  }
+  return values;
+}
+
+function literal(node: ValueNode): unknown {
+  return node.kind === Kind.INT ? Number(node.value) : node.kind === Kind.NULL ? null : undefined;
+}
+
+/**
+ * Page-size, depth, width and node limits, checked once the operation is known and before
+ * it is planned. The WebSocket path applies `limitErrors` itself.
+ */
+export function operationLimits(): GatewayPlugin {
+  return {
+    name: 'operation-limits',
+    apollo: {
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ document, request, schema, operationName }) => {
+          const [first] = limitErrors(schema, document, request.variables, operationName);
+          if (first) throw first;
+        },
+      }),
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayContext } from './context.js';
+import { SubgraphDataSource } from './data-source.js';
+import { composeSubgraphFetch } from './plugin.js';
+import { forwardAuthorization } from './plugins/forward-authorization.js';
+import { inflightDeduplication } from './plugins/inflight-deduplication.js';
+import { subgraphErrorPassThrough } from './plugins/subgraph-errors.js';
+import { subgraphTimeout } from './plugins/subgraph-timeout.js';
+import { createSubgraphTransport } from './subgraph-transport.js';
+import type { SubgraphTransport } from './subgraph-transport.js';
+
+type Options = Parameters<SubgraphDataSource['process']>[0];
+
+interface StandIn {
+  server: Server;
+  url: string;
+  requests: Array<{ authorization?: string; body: string }>;
+}
+
+/** A subgraph stand-in on a real port that answers `reply` after `delayMs` and records requests. */
+async function standIn(delayMs: number, reply: (count: number) => [number, unknown] = (count) => [200, { data: { users: { totalCount: count } } }]): Promise<StandIn> {
+  const requests: StandIn['requests'] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      requests.push({ authorization: request.headers.authorization, body });
+      setTimeout(() => {
+        const [status, json] = reply(requests.length);
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(json));
+      }, delayMs).unref();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, requests };
+}
+
+const options = (query: string, authorization?: string): Options => {
+  const context: GatewayContext = { viewer: null, authorization };
+  return { kind: 'incoming operation', request: { query, variables: {} }, incomingRequestContext: { context }, context } as unknown as Options;
+};
+
+let transport: SubgraphTransport;
+/** A data source for `url` with the gateway's fetch plugins in the gateway's order. */
+const source = (url: string, timeoutMs = 2_000) =>
+  new SubgraphDataSource('users', url, composeSubgraphFetch([forwardAuthorization(), inflightDeduplication(), subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch));
+const stopping: Server[] = [];
+beforeEach(() => {
+  transport = createSubgraphTransport();
+});
+afterEach(async () => {
+  for (const server of stopping.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+  await transport.close();
+});
+const start = async (...args: Parameters<typeof standIn>) => {
+  const started = await standIn(...args);
+  stopping.push(started.server);
+  return started;
+};
+
+test('identical concurrent queries share one fetch, and each gets its own objects', async () => {
+  const subgraph = await start(100);
+  const users = source(subgraph.url);
+  const results = await Promise.all([1, 2, 3].map(() => users.process(options('{ users { totalCount } }', 'Bearer a'))));
+  expect(subgraph.requests).toHaveLength(1);
+  expect(results.map((result) => result.data)).toEqual([1, 2, 3].map(() => ({ users: { totalCount: 1 } })));
+  expect(results[0]?.data).not.toBe(results[1]?.data);
+  expect(results[1]?.data).not.toBe(results[2]?.data);
+  expect(subgraph.requests[0]?.authorization).toBe('Bearer a');
+});
+
+test('queries with other credentials, and mutations, are never shared', async () => {
+  const subgraph = await start(100);
+  const users = source(subgraph.url);
+  await Promise.all([
+    users.process(options('{ users { totalCount } }', 'Bearer a')),
+    users.process(options('{ users { totalCount } }', 'Bearer b')),
+    users.process(options('mutation { logout(refreshToken: "x") }', 'Bearer a')),
+    users.process(options('mutation { logout(refreshToken: "x") }', 'Bearer a')),
+  ]);
+  expect(subgraph.requests).toHaveLength(4);
+});
+
+test('a subgraph that does not answer in time fails the fetch instead of hanging', async () => {
+  const hung = await start(5_000);
+  const started = Date.now();
+  await expect(source(hung.url, 200).process(options('{ users { totalCount } }'))).rejects.toThrow();
+  expect(Date.now() - started).toBeLessThan(2_000);
+});
+
+test("a subgraph's own 400 verdict reaches the client with its code; other failures stay internal", async () => {
+  const refusing = await start(0, () => [400, { errors: [{ message: 'DateTime must be an ISO 8601 string.', extensions: { code: 'BAD_USER_INPUT' } }] }]);
+  await expect(source(refusing.url).process(options('{ users { totalCount } }'))).rejects.toMatchObject({ message: 'DateTime must be an ISO 8601 string.', extensions: { code: 'BAD_USER_INPUT' } });
+  const failing = await start(0, () => [502, { oops: true }]);
+  await expect(source(failing.url).process(options('{ users { totalCount } }'))).rejects.toMatchObject({ message: '502: Bad Gateway', extensions: { response: { status: 502 } } });
+});

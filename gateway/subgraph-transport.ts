@@ -1,0 +1,49 @@
+import { STATUS_CODES } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { Agent } from 'undici';
+import type { SubgraphFetch, SubgraphResponse } from './plugin.js';
+
+/** A subgraph answered with an HTTP status other than 2xx. */
+export class SubgraphHttpError extends GraphQLError {
+  constructor(
+    readonly status: number,
+    /** The answer's body: parsed JSON when it was JSON, the text otherwise. */
+    readonly body: unknown,
+    url: string,
+  ) {
+    const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : undefined;
+    super(`${status}: ${STATUS_CODES[status] ?? 'Unknown'}`, { extensions: { ...(code && { code }), response: { url, status, body } } });
+  }
+}
+
+export interface SubgraphTransport {
+  fetch: SubgraphFetch;
+  close(): Promise<void>;
+}
+
+/**
+ * POSTs subgraph requests over one keep-alive connection pool per gateway with undici's
+ * `request`: no web streams or `fetch` machinery per call. `RemoteGraphQLDataSource` ships
+ * without a keep-alive agent (DESIGN.md).
+ */
+export function createSubgraphTransport(): SubgraphTransport {
+  const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 256 });
+  const fetch: SubgraphFetch = async ({ url, query, variables, operationName, headers, timeoutMs }) => {
+    const target = new URL(url);
+    const { statusCode, headers: responseHeaders, body } = await agent.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables, operationName }),
+      ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+    });
+    const text = await body.text();
+    const isJson = /^application\/(graphql-response\+)?json/.test(String(responseHeaders['content-type'] ?? ''));
+    const parsed: unknown = isJson ? JSON.parse(text) : text;
+    if (statusCode < 200 || statusCode >= 300) throw new SubgraphHttpError(statusCode, parsed, url);
+    if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+    return parsed as SubgraphResponse;
+  };
+  return { fetch, close: () => agent.close() };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { LogLevel } from '../observability/logger.js';
+
+/** An environment to read configuration from: `process.env` in `main.ts`, a literal in tests. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** An empty variable (`FOO=`) counts as unset. */
+export const blankAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+
+export const optionalString = z.preprocess(blankAsUndefined, z.string().optional());
+
+/** true/false (or 1/0, yes/no); undefined when unset, for defaults that depend on other settings. */
+export const envOptionalBoolean = z.preprocess(
+  blankAsUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value))),
+);
+
+export const envBoolean = (fallback: boolean) => envOptionalBoolean.transform((value) => value ?? fallback);
+
+export const envPort = (fallback: number) =>
+  z.preprocess(blankAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
+
+export const envInt = (fallback: number, min: number, max: number) =>
+  z.preprocess(blankAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+export const envUrl = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.join(' or ')} URL`);
+
+const nodeEnv = z.preprocess(blankAsUndefined, z.enum(['development', 'production', 'test']).default('development'));
+const logLevel = z.preprocess(blankAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional());
+
+/** Variables every process reads: how it runs, where it listens, how it logs. */
+export const processEnvSchema = {
+  NODE_ENV: nodeEnv,
+  HOST: optionalString,
+  LOG_LEVEL: logLevel,
+};
+
+export interface ProcessSettings {
+  production: boolean;
+  host: string | undefined;
+  logLevel: LogLevel;
+}
+
+export function processSettings(env: { NODE_ENV: string; HOST?: string | undefined; LOG_LEVEL?: LogLevel | undefined }): ProcessSettings {
+  const fallbackLevel: LogLevel = env.NODE_ENV === 'test' ? 'warn' : 'info';
+  return { production: env.NODE_ENV === 'production', host: env.HOST, logLevel: env.LOG_LEVEL ?? fallbackLevel };
+}
+
+/**
+ * Validates `env` against `shape`. The error lists every bad variable with the reason, and
+ * never its value: values may be secrets.
+ */
+export function parseEnv<Shape extends z.ZodRawShape>(processName: string, shape: Shape, env: Env): z.infer<z.ZodObject<Shape>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid configuration for ${processName}:\n${problems.join('\n')}`);
+}
+
+/** A URL of one of `protocols`, or undefined when unset. */
+export const envOptionalUrl = (protocols: string[]) => z.preprocess(blankAsUndefined, envUrl(protocols).optional());
+
+/** `REDIS_URL`: pub/sub, domain events and counters go through Redis when set, stay in the process when not. */
+export const envRedisUrl = envOptionalUrl(['redis:', 'rediss:']);

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { execute, parse } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
+import { formatError, formatResult } from '../errors.js';
+import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
+import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from '../http/graphql-ws.js';
+import type { Router} from '../http/http-server.js';
+import { createHttpServer, listen, localUrl, sendJson } from '../http/http-server.js';
+import { apolloLogger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
+import { projectPath } from '../paths.js';
+
+/** What every subgraph's request context holds; each domain adds its loaders and services. */
+export interface SubgraphContext {
+  viewer: Viewer | null;
+}
+
+export interface SubgraphServerOptions<TContext extends SubgraphContext> {
+  name: string;
+  /** Generated resolver maps (codegen's `Resolvers`) are structurally what Apollo expects. */
+  resolvers: object;
+  verifier: TokenVerifier;
+  /** Called once per request with the verified viewer: a fresh set of DataLoaders each time. */
+  createContext: (viewer: Viewer | null) => TContext;
+  /** Throws when a dependency the subgraph needs (its database) is unreachable. */
+  healthCheck: () => Promise<unknown>;
+  /** The domain's own HTTP routes, beside `/graphql` and `/health`. */
+  router: Router;
+  production: boolean;
+  logger: Logger;
+  port: number;
+  host: string | undefined;
+}
+
+/** Subscriptions a subgraph has served over WebSocket: what the gateway's sharing is measured by. */
+export interface SubscriptionStats {
+  opened: number;
+  active: number;
+}
+
+export interface RunningServer {
+  /** Where the GraphQL endpoint answers, e.g. `http://localhost:4001/graphql`. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface RunningSubgraph extends RunningServer {
+  subscriptions: SubscriptionStats;
+}
+
+/** The SDL a subgraph serves: `subgraphs/<name>/schema.graphql`, the file supergraph.yaml points at. */
+export function loadTypeDefs(name: string): DocumentNode {
+  return parse(readFileSync(projectPath('subgraphs', name, 'schema.graphql'), 'utf8'));
+}
+
+export function buildSchema(name: string, resolvers: object): GraphQLSchema {
+  return buildSubgraphSchema({ typeDefs: loadTypeDefs(name), resolvers: resolvers as never });
+}
+
+/**
+ * Serves a subgraph: Apollo Server on `/graphql` for HTTP, graphql-ws on the same path for
+ * subscriptions, `/health`, and the domain's own routes.
+ */
+export async function startSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
+  const { name, verifier, logger, production, router } = options;
+  const httpServer = createHttpServer(router, logger);
+  const schema = buildSchema(name, options.resolvers);
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    formatError: (formatted) => formatError(formatted, { production }),
+    includeStacktraceInErrorResponses: !production,
+    // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    logger: apolloLogger(logger),
+  });
+  await apollo.start();
+
+  const context = async (request: IncomingMessage): Promise<TContext> => options.createContext(await requestViewer(request, verifier));
+  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT }));
+  router.on('/health', async (_request, response) => {
+    try {
+      await options.healthCheck();
+      sendJson(response, 200, { status: 'ok' });
+    } catch {
+      sendJson(response, 503, { status: 'unavailable' });
+    }
+  });
+
+  const subscriptions: SubscriptionStats = { opened: 0, active: 0 };
+  // The context option hands graphql-ws a context factory; execute and subscribe call it.
+  const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
+    schema,
+    onConnect: (ctx) => authenticateConnection(ctx, verifier),
+    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null),
+    execute: (args) => execute({ ...args, contextValue: (args.contextValue as () => TContext)() }),
+    subscribe: (args) => {
+      subscriptions.opened += 1;
+      subscriptions.active += 1;
+      return subscribeWithFreshContext(args, args.contextValue as () => TContext, () => (subscriptions.active -= 1));
+    },
+    onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), { production })),
+    onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, { production }),
+  });
+
+  const port = await listen(httpServer, options.port, options.host);
+  const url = localUrl(options.host, port, GRAPHQL_PATH);
+  logger.info('subgraph listening', { url });
+  return {
+    url,
+    port,
+    subscriptions,
+    async stop() {
+      await webSocket.close();
+      await apollo.stop();
+    },
+  };
+}

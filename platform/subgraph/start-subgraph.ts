@@ -1,0 +1,95 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
+import { createDatabasePool } from '../data/database.js';
+import { applyMigrations } from '../data/migrations.js';
+import { Router } from '../http/http-server.js';
+import type { EventBus } from '../messaging/bus.js';
+import { InProcessBroker, inProcessEventBus } from '../messaging/in-process.js';
+import { createPubSub } from '../messaging/pubsub.js';
+import type { PubSub } from '../messaging/pubsub.js';
+import { redisEventBus } from '../messaging/redis-streams.js';
+import { createLogger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
+import { projectPath } from '../paths.js';
+import { once } from '../process/run-process.js';
+import { startSubgraphServer } from './graphql-server.js';
+import type { RunningSubgraph, SubgraphContext } from './graphql-server.js';
+import type { SubgraphRuntime } from './manifest.js';
+import type { SubgraphSettings } from './subgraph-settings.js';
+
+/** What a domain's subgraph runs on, opened for it before its services are built. */
+export interface SubgraphResources {
+  settings: SubgraphSettings;
+  logger: Logger;
+  /** The migrated database. */
+  pool: pg.Pool;
+  /** The pool as a Prisma driver adapter: `new PrismaClient({ adapter })`. */
+  adapter: PrismaPg;
+  pubsub: PubSub;
+  events: EventBus;
+  /** Routes the domain serves beside `/graphql` and `/health` (users: its JWKS). */
+  router: Router;
+}
+
+/** What a domain builds on its resources: how its subgraph answers. */
+export interface SubgraphServices<TContext extends SubgraphContext> {
+  resolvers: object;
+  verifier: TokenVerifier;
+  /** A new context per request: the viewer, fresh DataLoaders, the domain's services. */
+  createContext: (viewer: Viewer | null) => TContext;
+  /** Closes what the domain opened (its Prisma client, relays), after the server stopped. */
+  close?: () => Promise<void> | void;
+}
+
+/**
+ * Starts a domain's subgraph: migrates its database (`prisma/<name>/migrations`), opens its
+ * pool, pub/sub and event bus, lets `build` make the domain's services on them, and serves
+ * them. Stopping it stops the server, then closes the domain, then the resources.
+ */
+export async function startSubgraph<TContext extends SubgraphContext>(
+  settings: SubgraphSettings,
+  runtime: SubgraphRuntime,
+  build: (resources: SubgraphResources) => Promise<SubgraphServices<TContext>>,
+): Promise<RunningSubgraph> {
+  const { name } = settings;
+  const logger = createLogger(name, settings.logLevel, settings.production);
+  await applyMigrations(settings.databaseUrl, projectPath('prisma', name, 'migrations'), logger);
+  const pool = createDatabasePool(settings.databaseUrl, settings.databasePoolSize, (error) => logger.warn('idle database connection lost', { error: error.message }));
+  const pubsub = createPubSub(settings.redisUrl, logger, settings.redisPrefix);
+  const events = settings.redisUrl
+    ? redisEventBus(settings.redisUrl, settings.redisPrefix, logger)
+    : inProcessEventBus(runtime.broker ?? new InProcessBroker(), settings.redisPrefix, logger);
+  const resources: SubgraphResources = { settings, logger, pool, adapter: new PrismaPg(pool), pubsub, events, router: new Router() };
+  let services: SubgraphServices<TContext> | undefined;
+  const close = once(async () => {
+    await services?.close?.();
+    await events.close();
+    await pubsub.close();
+    await pool.end();
+  });
+  try {
+    services = await build(resources);
+    const server = await startSubgraphServer<TContext>({
+      name,
+      ...services,
+      healthCheck: () => pool.query('SELECT 1'),
+      router: resources.router,
+      production: settings.production,
+      logger,
+      port: settings.port,
+      host: settings.host,
+    });
+    return {
+      ...server,
+      stop: once(async () => {
+        await server.stop();
+        await close();
+      }),
+    };
+  } catch (error) {
+    // A seed that failed, a port that is taken: release the pool and Redis before failing.
+    await close();
+    throw error;
+  }
+}

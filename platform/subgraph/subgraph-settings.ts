@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { blankAsUndefined, envBoolean, envInt, envPort, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
+import type { Env, ProcessSettings } from '../config/env.js';
+
+/** Which subgraph, and the port it listens on unless PORT says otherwise. */
+export interface SubgraphIdentity {
+  name: string;
+  port: number;
+}
+
+/** `<NAME>_DATABASE_URL`, e.g. `USERS_DATABASE_URL`. */
+export const databaseUrlVariable = (name: string): string => `${name.toUpperCase()}_DATABASE_URL`;
+
+/** Variables every subgraph reads, besides its port and its `<NAME>_DATABASE_URL`. */
+const subgraphEnvSchema = {
+  ...processEnvSchema,
+  DATABASE_POOL_SIZE: envInt(10, 1, 200),
+  REDIS_URL: envRedisUrl,
+  /** Namespaces channels and streams, so several deployments (or test runs) can share a Redis. */
+  REDIS_PREFIX: z.preprocess(blankAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -').default('supergraph')),
+  SEED_DEMO_DATA: envBoolean(false),
+};
+
+/** Settings every subgraph has. */
+export interface SubgraphSettings extends ProcessSettings {
+  name: string;
+  port: number;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  seedDemoData: boolean;
+}
+
+/**
+ * Reads a subgraph's environment: what every subgraph reads, plus `extra` (the variables
+ * only this one reads). Fails naming every bad variable, never printing a value.
+ */
+export function parseSubgraphEnv<Extra extends z.ZodRawShape>(
+  { name, port }: SubgraphIdentity,
+  env: Env,
+  extra: Extra,
+): { settings: SubgraphSettings; extra: z.infer<z.ZodObject<Extra>> } {
+  const databaseVariable = databaseUrlVariable(name);
+  const shape = { ...subgraphEnvSchema, PORT: envPort(port), [databaseVariable]: envUrl(['postgres:', 'postgresql:']), ...extra };
+  const parsed = parseEnv(`the ${name} subgraph`, shape, env) as unknown as z.infer<z.ZodObject<typeof subgraphEnvSchema>> & { PORT: number } & Record<string, unknown>;
+  return {
+    settings: {
+      ...processSettings(parsed),
+      name,
+      port: parsed.PORT,
+      databaseUrl: parsed[databaseVariable] as string,
+      databasePoolSize: parsed.DATABASE_POOL_SIZE,
+      redisUrl: parsed.REDIS_URL,
+      redisPrefix: parsed.REDIS_PREFIX,
+      seedDemoData: parsed.SEED_DEMO_DATA,
+    },
+    extra: parsed as unknown as z.infer<z.ZodObject<Extra>>,
+  };
+}

@@ -1,0 +1,10 @@
+import type { SubgraphManifest } from '../../platform/subgraph/manifest.js';
+import { loadPostsConfig } from './config.js';
+import { startPostsSubgraph } from './subgraph.js';
+
+export const manifest: SubgraphManifest = {
+  name: 'posts',
+  port: 4002,
+  mappers: { Post: 'PostModel', PostConnection: 'PostConnectionModel', User: 'UserReference' },
+  start: (env, runtime = {}) => startPostsSubgraph(loadPostsConfig(env, manifest), runtime),
+};
