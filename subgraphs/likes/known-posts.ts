@@ -1,11 +1,10 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
-import { appError, notFound } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { PostCreated, PostDeleted } from '../../contracts/post-events.js';
+import { askPosts } from '../../contracts/posts-client.js';
 
 export type KnownPosts = ReturnType<typeof createKnownPosts>;
-
-const POST_EXISTS = 'query PostExists($id: ID!) { post(id: $id) { id } }';
 
 /**
  * What likes knows of posts without reading their database: posts' events fill the
@@ -13,30 +12,13 @@ const POST_EXISTS = 'query PostExists($id: ID!) { post(id: $id) { id } }';
  * `createPost`) is checked with the posts subgraph's API. Deleted posts stay as tombstones.
  */
 export function createKnownPosts({ db, postsUrl, logger }: { db: PrismaClient; postsUrl: string; logger: Logger }) {
-  async function askPosts(postId: string): Promise<boolean> {
-    try {
-      const response = await fetch(postsUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: POST_EXISTS, variables: { id: postId } }),
-        signal: AbortSignal.timeout(5_000),
-      });
-      const body = (await response.json()) as { data?: { post: { id: string } | null } };
-      if (!response.ok || !body.data) throw new Error(`posts answered ${response.status}`);
-      return body.data.post !== null;
-    } catch (error) {
-      logger.warn('could not ask posts whether a post exists', { error });
-      throw appError('INTERNAL_SERVER_ERROR', 'The post could not be checked right now; try again.');
-    }
-  }
-
   return {
     /** Resolves when the post exists; NOT_FOUND when it does not or was deleted. */
     async require(postId: string): Promise<void> {
       const known = await db.knownPost.findUnique({ where: { id: postId } });
       if (known?.deletedAt) throw notFound('No post has that id.');
       if (known) return;
-      if (!(await askPosts(postId))) throw notFound('No post has that id.');
+      if (!(await askPosts(postsUrl, postId, logger))) throw notFound('No post has that id.');
       // Never over a tombstone: a deletion that arrived meanwhile wins.
       await db.knownPost.createMany({ data: [{ id: postId }], skipDuplicates: true });
     },
