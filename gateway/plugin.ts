@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import type { Router } from '../platform/http/http-server.js';
 import type { GatewayContext } from './context.js';
 
 /** One fetch of a query plan, on its way to a subgraph. */
@@ -37,6 +38,16 @@ export interface GatewayPlugin {
   apollo?: ApolloServerPlugin<GatewayContext>;
   /** Wraps each subgraph fetch: change the request, share it, time it, rewrite the answer. */
   wrapSubgraphFetch?: (next: SubgraphFetch) => SubgraphFetch;
+  /** Adds HTTP routes on the gateway's port, beside `/graphql` (short links, metrics, the web page). */
+  routes?: (router: Router, gateway: GatewayServices) => void;
+  /** Releases what the plugin holds (timers, buffers to flush), when the gateway stops. */
+  stop?: () => Promise<void>;
+}
+
+/** What the gateway offers its plugins' routes. */
+export interface GatewayServices {
+  /** Where the subgraph `name` answers GraphQL (its routing URL, or `<NAME>_SUBGRAPH_URL`). */
+  subgraphUrl(name: string): string | undefined;
 }
 
 /** The fetch every subgraph request goes through: the plugins' wrappers, the first outermost, around `transport`. */

@@ -15,7 +15,7 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { apolloPlugins, composeSubgraphFetch } from './plugin.js';
-import type { GatewayPlugin } from './plugin.js';
+import type { GatewayPlugin, GatewayServices } from './plugin.js';
 import { forwardAuthorization } from './plugins/forward-authorization.js';
 import { inflightDeduplication } from './plugins/inflight-deduplication.js';
 import { operationLimits } from './plugins/limits.js';
@@ -112,6 +112,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     }),
   );
   router.on('/health', (_request, response) => sendJson(response, 200, { status: 'ok' }));
+  const services: GatewayServices = { subgraphUrl: (name) => dataSources[name]?.url };
+  for (const plugin of plugins) plugin.routes?.(router, services);
 
   const planner = new SubscriptionPlanner(supergraphSdl);
   const upstream = new UpstreamSubscriptions((service) => {
@@ -134,6 +136,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await webSocket.close();
       await upstream.close();
       await apollo.stop();
+      for (const plugin of plugins) await plugin.stop?.();
       await transport.close();
     }),
   };
