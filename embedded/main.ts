@@ -1,12 +1,14 @@
 // `npm start`: the whole supergraph in one process on embedded databases under .data/.
 import { DEMO_PASSWORD, DEMO_USERS } from '../contracts/demo.js';
 import { createLogger } from '../platform/observability/logger.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { runMain, stopOnSignals } from '../platform/process/run-process.js';
 import { loadEmbeddedConfig } from './config.js';
 import { startEmbedded } from './start.js';
 
 runMain(async () => {
   const config = loadEmbeddedConfig(process.env);
+  const tracing = startTracing({ serviceName: 'supergraph', endpoint: config.otlpEndpoint });
   const supergraph = await startEmbedded(config);
   const width = Math.max(...Object.keys(supergraph.subgraphs).map((name) => name.length)) + 10;
   const lines = [
@@ -20,5 +22,9 @@ runMain(async () => {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  stopOnSignals(supergraph.stop, createLogger('embedded', config.logLevel, config.production));
+  const stop = async (): Promise<void> => {
+    await supergraph.stop();
+    await tracing.shutdown();
+  };
+  stopOnSignals(stop, createLogger('embedded', config.logLevel, config.production), config.shutdownDelayMs + 10_000);
 });

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Router } from '../platform/http/http-server.js';
+import type { Registry } from '../platform/observability/metrics.js';
 import type { GatewayContext } from './context.js';
 
 /** One fetch of a query plan, on its way to a subgraph. */
@@ -48,6 +49,8 @@ export interface GatewayPlugin {
 export interface GatewayServices {
   /** Where the subgraph `name` answers GraphQL (its routing URL, or `<NAME>_SUBGRAPH_URL`). */
   subgraphUrl(name: string): string | undefined;
+  /** The gateway's Prometheus registry, for the plugin's own series. */
+  metrics: Registry;
 }
 
 /** The fetch every subgraph request goes through: the plugins' wrappers, the first outermost, around `transport`. */

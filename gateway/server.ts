@@ -4,10 +4,16 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLError } from 'graphql';
 import { createTokenVerifier } from '../platform/auth/token-verifier.js';
 import { formatError, formatResult } from '../platform/errors.js';
 import { CLIENT_BODY_LIMIT, graphqlHandler, GRAPHQL_PATH, requestViewer } from '../platform/http/graphql-route.js';
-import { createHttpServer, listen, localUrl, Router, sendJson } from '../platform/http/http-server.js';
+import { createHttpServer, listen, localUrl, Router } from '../platform/http/http-server.js';
+import { failingChecks, serveProbes } from '../platform/http/probes.js';
+import { graphqlTelemetry } from '../platform/observability/graphql-telemetry.js';
+import type { GraphQLTelemetry } from '../platform/observability/graphql-telemetry.js';
+import { createMetricsRegistry } from '../platform/observability/metrics.js';
+import type { Registry } from '../platform/observability/metrics.js';
 import { apolloLogger, createLogger } from '../platform/observability/logger.js';
 import { once } from '../platform/process/run-process.js';
 import type { RunningServer } from '../platform/subgraph/graphql-server.js';
@@ -18,6 +24,8 @@ import { apolloPlugins, composeSubgraphFetch } from './plugin.js';
 import type { GatewayPlugin, GatewayServices } from './plugin.js';
 import { forwardAuthorization } from './plugins/forward-authorization.js';
 import { inflightDeduplication } from './plugins/inflight-deduplication.js';
+import { gatewayMetrics } from './plugins/metrics.js';
+import { traceSubgraphFetches } from './plugins/tracing.js';
 import { operationLimits } from './plugins/limits.js';
 import { subgraphErrorPassThrough } from './plugins/subgraph-errors.js';
 import { subgraphTimeout } from './plugins/subgraph-timeout.js';
@@ -53,15 +61,38 @@ function readSupergraph(path: string): string {
 }
 
 /** The gateway's features, in the order they wrap each subgraph fetch (the first outermost). */
-function gatewayPlugins(config: GatewayConfig): GatewayPlugin[] {
+function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: GraphQLTelemetry<GatewayContext>, subscriptionStats: () => EngineStats): GatewayPlugin[] {
   return [
+    { name: 'telemetry', apollo: telemetry.plugin },
+    gatewayMetrics(registry, subscriptionStats),
     forwardAuthorization(),
     // Inside forward-authorization: requests with other credentials are never shared.
     inflightDeduplication(),
+    // Inside de-duplication: each request's own traceparent would keep identical fetches apart.
+    traceSubgraphFetches(),
     subgraphErrorPassThrough(),
     subgraphTimeout(config.subgraphTimeoutMs),
     operationLimits(),
   ];
+}
+
+/**
+ * An error a subgraph answered with (the executor names the subgraph): that subgraph logged
+ * it with its cause. A fetch that failed outright (a subgraph down) is the gateway's to log.
+ */
+const raisedBySubgraph = (error: GraphQLError): boolean => error.extensions?.['serviceName'] !== undefined;
+
+/** What `/ready` needs: every subgraph answering its own `/ready`. */
+function subgraphsReady(dataSources: Record<string, SubgraphDataSource>): Record<string, () => Promise<unknown>> {
+  return Object.fromEntries(
+    Object.values(dataSources).map((source) => [
+      `subgraph ${source.service}`,
+      async () => {
+        const response = await fetch(new URL('/ready', source.url), { signal: AbortSignal.timeout(1_500) });
+        if (!response.ok) throw new Error(`${source.service} is not ready`);
+      },
+    ]),
+  );
 }
 
 /**
@@ -70,12 +101,21 @@ function gatewayPlugins(config: GatewayConfig): GatewayPlugin[] {
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel, config.production);
-  const plugins = gatewayPlugins(config);
-  const transport = createSubgraphTransport();
-  const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);
+  const registry = createMetricsRegistry('gateway');
+  const telemetry = graphqlTelemetry<GatewayContext>({ registry, logger, accessLog: 'info', loggedElsewhere: raisedBySubgraph });
   const supergraphSdl = readSupergraph(config.supergraphPath);
   // One data source per subgraph, shared by queries and subscription events alike.
   const dataSources: Record<string, SubgraphDataSource> = {};
+  const planner = new SubscriptionPlanner(supergraphSdl);
+  const upstream = new UpstreamSubscriptions((service) => {
+    const source = dataSources[service];
+    if (!source) throw new Error(`No subgraph named ${service}`);
+    return source.url;
+  }, logger);
+  const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
+  const plugins = gatewayPlugins(config, registry, telemetry, () => engine.stats());
+  const transport = createSubgraphTransport();
+  const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);
   const gateway = new Gateway({
     supergraphSdl,
     buildService: ({ name, url }) => (dataSources[name] = new SubgraphDataSource(name, config.subgraphUrls[name] ?? url ?? '', fetchSubgraph)),
@@ -109,20 +149,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     graphqlHandler(apollo, async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }), {
       cors: { origins: config.corsOrigins },
       bodyLimit: CLIENT_BODY_LIMIT,
+      tracerName: 'gateway',
     }),
   );
-  router.on('/health', (_request, response) => sendJson(response, 200, { status: 'ok' }));
-  const services: GatewayServices = { subgraphUrl: (name) => dataSources[name]?.url };
+  const probes = serveProbes(router, () => failingChecks(subgraphsReady(dataSources)));
+  const services: GatewayServices = { subgraphUrl: (name) => dataSources[name]?.url, metrics: registry };
   for (const plugin of plugins) plugin.routes?.(router, services);
 
-  const planner = new SubscriptionPlanner(supergraphSdl);
-  const upstream = new UpstreamSubscriptions((service) => {
-    const source = dataSources[service];
-    if (!source) throw new Error(`No subgraph named ${service}`);
-    return source.url;
-  }, logger);
-  const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
-  const webSocket = serveGatewayWebSocket({ httpServer, apollo, engine, planner, verifier, introspection: config.introspection, production: config.production, logger });
+  const webSocket = serveGatewayWebSocket({
+    httpServer,
+    apollo,
+    engine,
+    planner,
+    verifier,
+    introspection: config.introspection,
+    production: config.production,
+    logger,
+    onRejected: telemetry.countRejections,
+  });
 
   const port = await listen(httpServer, config.port, config.host);
   const url = localUrl(config.host, port, GRAPHQL_PATH);
@@ -133,6 +177,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     router,
     subscriptionStats: () => engine.stats(),
     stop: once(async () => {
+      await probes.drain(config.shutdownDelayMs);
       await webSocket.close();
       await upstream.close();
       await apollo.stop();

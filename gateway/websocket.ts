@@ -33,6 +33,8 @@ export interface GatewayWebSocketOptions {
   introspection: boolean;
   production: boolean;
   logger: Logger;
+  /** Told of operations refused by a limit, for the same metric as HTTP's refusals. */
+  onRejected: (errors: readonly GraphQLError[]) => void;
 }
 
 const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -72,7 +74,10 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     const coerced = getVariableValues(planner.apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (coerced.errors) return coerced.errors.map((error) => badInput(error.message));
     const limits = limitErrors(planner.apiSchema, document, coerced.coerced, operationName);
-    if (limits.length > 0) return limits;
+    if (limits.length > 0) {
+      options.onRejected(limits);
+      return limits;
+    }
     const socket = ctx.extra.socket;
     // A graphql-ws `next` message around a result serialised once for every client of a topic.
     const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;

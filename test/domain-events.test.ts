@@ -103,7 +103,7 @@ describe('the outbox relay', () => {
   beforeAll(async () => {
     database = await createDatabase('outbox');
     pool = new pg.Pool({ connectionString: database.url, max: 3 });
-    await pool.query('CREATE TABLE outbox_events (id BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, payload JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await pool.query('CREATE TABLE outbox_events (id BIGSERIAL PRIMARY KEY, type TEXT NOT NULL, payload JSONB NOT NULL, traceparent TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now())');
   });
   afterAll(async () => {
     await pool.end();

@@ -44,5 +44,5 @@ test('too wide an operation is refused', () => {
 
 test('the errors are BAD_USER_INPUT, HTTP 400', () => {
   const [error] = limitErrors(apiSchema, parse('{ users(first: 101) { totalCount } }'), undefined);
-  expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', http: { status: 400 } });
+  expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', limit: 'page_size', http: { status: 400 } });
 });

@@ -23,8 +23,9 @@ interface Walk {
   deepest: number;
 }
 
-const tooMuch = (message: string, field?: string): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field && { field }), http: { status: 400 } } });
+/** `limit` names the rule for metrics (rejected operations by limit); clients see the code and message. */
+const tooMuch = (limit: string, message: string, field?: string): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit, ...(field && { field }), http: { status: 400 } } });
 
 /**
  * Every reason to refuse the operation before it is planned: a `first` above 100, or an
@@ -52,10 +53,10 @@ export function limitErrors(
     deepest: 0,
   };
   visitSelections(walk, operation.selectionSet, root, 1, 1, new Set());
-  if (walk.deepest > LIMITS.maxDepth) walk.errors.push(tooMuch(`The operation is nested ${walk.deepest} levels deep; at most ${LIMITS.maxDepth} are allowed.`));
-  if (walk.fields > LIMITS.maxFields) walk.errors.push(tooMuch(`The operation selects more than ${LIMITS.maxFields} fields.`));
+  if (walk.deepest > LIMITS.maxDepth) walk.errors.push(tooMuch('depth', `The operation is nested ${walk.deepest} levels deep; at most ${LIMITS.maxDepth} are allowed.`));
+  if (walk.fields > LIMITS.maxFields) walk.errors.push(tooMuch('fields', `The operation selects more than ${LIMITS.maxFields} fields.`));
   if (walk.nodes > LIMITS.maxNodes) {
-    walk.errors.push(tooMuch(`The operation could return ${walk.nodes} nodes; at most ${LIMITS.maxNodes} are allowed. Ask for smaller pages.`));
+    walk.errors.push(tooMuch('nodes', `The operation could return ${walk.nodes} nodes; at most ${LIMITS.maxNodes} are allowed. Ask for smaller pages.`));
   }
   return walk.errors;
 }
@@ -86,7 +87,7 @@ function visitSelections(walk: Walk, selectionSet: SelectionSetNode, parent: Gra
         // Not given (or a variable not sent): the schema's default applies; null means the default page.
         const value = given ? valueFromAST(given.value, firstArgument.type, walk.variables) : undefined;
         const first = typeof value === 'number' ? value : value === undefined && typeof firstArgument.defaultValue === 'number' ? firstArgument.defaultValue : DEFAULT_PAGE_SIZE;
-        if (first > MAX_PAGE_SIZE) walk.errors.push(tooMuch(`first must be at most ${MAX_PAGE_SIZE} (${name} asked for ${first}).`, 'first'));
+        if (first > MAX_PAGE_SIZE) walk.errors.push(tooMuch('page_size', `first must be at most ${MAX_PAGE_SIZE} (${name} asked for ${first}).`, 'first'));
         size = multiplier * Math.min(first, MAX_PAGE_SIZE);
         walk.nodes += size;
       }

@@ -1,7 +1,9 @@
 import { executeQueryPlan } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { DocumentNode, ExecutionResult, FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import { TRACEPARENT } from '../../platform/messaging/pubsub.js';
 import type { Logger } from '../../platform/observability/logger.js';
+import { contextFrom, inSpan } from '../../platform/observability/tracing.js';
 import type { ConnectionIdentity } from '../../platform/http/graphql-ws.js';
 import type { GatewayContext } from '../context.js';
 import { surfaceValueCompletion } from '../value-completion.js';
@@ -136,7 +138,12 @@ export class SubscriptionEngine {
     this.executions += 1;
     let result: ExecutionResult;
     try {
-      result = await this.execute(planned, request, context, event);
+      // Joins the trace of the write that published the event, carried by the subgraph's result.
+      const traceparent = event.extensions?.[TRACEPARENT];
+      result = await inSpan('gateway', 'subscription event', () => this.execute(planned, request, context, event), {
+        parent: typeof traceparent === 'string' ? contextFrom(traceparent) : undefined,
+        attributes: { 'graphql.operation.name': request.operationName ?? '', subscribers: topic.subscribers.size },
+      });
     } catch (error) {
       // The client gets this event as an error; the subscription goes on.
       this.logger.error('subscription event failed', { error });

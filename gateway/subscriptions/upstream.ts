@@ -8,6 +8,8 @@ import type { Logger } from '../../platform/observability/logger.js';
 export interface UpstreamEvent {
   data?: Record<string, unknown> | null;
   errors?: readonly GraphQLFormattedError[];
+  /** `traceparent`: the trace of the write that caused the event. */
+  extensions?: Record<string, unknown>;
 }
 
 export interface UpstreamListener {

@@ -38,22 +38,40 @@ export const envUrl = (protocols: string[]) =>
 const nodeEnv = z.preprocess(blankAsUndefined, z.enum(['development', 'production', 'test']).default('development'));
 const logLevel = z.preprocess(blankAsUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional());
 
-/** Variables every process reads: how it runs, where it listens, how it logs. */
+/** Variables every process reads: how it runs, where it listens, how it logs and traces, how it stops. */
 export const processEnvSchema = {
   NODE_ENV: nodeEnv,
   HOST: optionalString,
   LOG_LEVEL: logLevel,
+  /** An OTLP/HTTP collector for traces; unset, nothing is traced. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(blankAsUndefined, envUrl(['http:', 'https:']).optional()),
+  /** How long `/ready` fails before a stopping server drains: long enough for a load balancer to notice. */
+  SHUTDOWN_DELAY_MS: envInt(0, 0, 120_000),
 };
 
 export interface ProcessSettings {
   production: boolean;
   host: string | undefined;
   logLevel: LogLevel;
+  otlpEndpoint: string | undefined;
+  shutdownDelayMs: number;
 }
 
-export function processSettings(env: { NODE_ENV: string; HOST?: string | undefined; LOG_LEVEL?: LogLevel | undefined }): ProcessSettings {
+export function processSettings(env: {
+  NODE_ENV: string;
+  HOST?: string | undefined;
+  LOG_LEVEL?: LogLevel | undefined;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  SHUTDOWN_DELAY_MS: number;
+}): ProcessSettings {
   const fallbackLevel: LogLevel = env.NODE_ENV === 'test' ? 'warn' : 'info';
-  return { production: env.NODE_ENV === 'production', host: env.HOST, logLevel: env.LOG_LEVEL ?? fallbackLevel };
+  return {
+    production: env.NODE_ENV === 'production',
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL ?? fallbackLevel,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+  };
 }
 
 /**

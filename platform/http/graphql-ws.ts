@@ -8,6 +8,8 @@ import type { Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization } from '../auth/token-verifier.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
+import { TRACEPARENT } from '../messaging/pubsub.js';
+import { contextFrom, currentTraceparent, inSpan } from '../observability/tracing.js';
 
 /** Who a socket acts as, fixed at `connection_init`. */
 export interface ConnectionIdentity {
@@ -87,7 +89,25 @@ export async function subscribeWithFreshContext(
     onEnd();
     return source;
   }
-  return mapAsyncIterator(source, (payload) => execute({ ...args, rootValue: payload, contextValue: newContext() }), onEnd);
+  return mapAsyncIterator(source, (payload) => executeEvent(args, payload, newContext), onEnd);
+}
+
+/**
+ * One event of a subscription, executed in a span that continues the trace of the write
+ * that published it; the result carries this span's `traceparent` on to the gateway.
+ */
+function executeEvent(args: ExecutionArgs, payload: unknown, newContext: () => unknown): Promise<ExecutionResult> {
+  const traceparent = (payload as Record<string, unknown> | null)?.[TRACEPARENT];
+  return inSpan(
+    'graphql-ws',
+    'subscription event',
+    async () => {
+      const result = await execute({ ...args, rootValue: payload, contextValue: newContext() });
+      const own = currentTraceparent();
+      return own ? { ...result, extensions: { ...result.extensions, [TRACEPARENT]: own } } : result;
+    },
+    { parent: typeof traceparent === 'string' ? contextFrom(traceparent) : undefined },
+  );
 }
 
 /** Maps each value of `source`; `return()` reaches the source at once, even while a `next()` waits. */

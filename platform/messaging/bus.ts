@@ -1,3 +1,5 @@
+import { contextFrom, inSpan, SpanKind } from '../observability/tracing.js';
+
 /**
  * A fact one domain tells the others ("post deleted"), so that no service reads another's
  * database. Delivery is at least once, in any order across replicas: handlers must be
@@ -6,6 +8,8 @@
 export interface DomainEvent {
   type: string;
   data: Record<string, unknown>;
+  /** The W3C trace context of the write that caused the event: its handlers join that trace. */
+  traceparent?: string | undefined;
 }
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;
@@ -34,3 +38,7 @@ export interface EventBus {
 
 /** How many events a stream retains for consumers that are down or not yet started. */
 export const RETAINED_EVENTS = 100_000;
+
+/** Runs `handler` for `event` in a consumer span that continues the event's trace. */
+export const handleInTrace = (handler: EventHandler, event: DomainEvent, group: string): Promise<void> =>
+  inSpan('events', `${event.type} handled by ${group}`, () => handler(event), { kind: SpanKind.CONSUMER, parent: contextFrom(event.traceparent) });

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import { RETAINED_EVENTS } from './bus.js';
+import { handleInTrace, RETAINED_EVENTS } from './bus.js';
 import type { DomainEvent, EventBus, EventHandler } from './bus.js';
 
 interface LocalStream {
@@ -33,7 +33,7 @@ export function inProcessEventBus(broker: InProcessBroker, prefix: string, logge
       if (stream.groups.size === 0 && events.length > 0) throw new Error(`no consumer has joined stream ${name} yet`);
       // Handled before this resolves: the outbox keeps the events until every consumer is done.
       for (const event of events) {
-        for (const handler of stream.groups.values()) await handler(event);
+        for (const [group, handler] of stream.groups) await handleInTrace(handler, event, group);
         stream.retained.push(event);
       }
       stream.retained.splice(0, Math.max(0, stream.retained.length - RETAINED_EVENTS));
@@ -46,7 +46,7 @@ export function inProcessEventBus(broker: InProcessBroker, prefix: string, logge
       registered.push([stream, group]);
       // A group that starts late reads what the stream retains, as a Redis group created at 0 does.
       void (async () => {
-        for (const event of [...stream.retained]) await handler(event);
+        for (const event of [...stream.retained]) await handleInTrace(handler, event, group);
       })().catch((error: unknown) => logger.error('event handler failed while catching up', { group, error }));
     },
     async close() {

@@ -1,8 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../observability/logger.js';
-import type { EventBus } from './bus.js';
+import { scrapedGauge } from '../observability/metrics.js';
+import type { Registry } from '../observability/metrics.js';
+import { currentTraceparent } from '../observability/tracing.js';
+import type { DomainEvent, EventBus } from './bus.js';
 
+
+/**
+ * An `outbox_events` row for `event`, written in the transaction of the change it reports,
+ * with the trace of that change so the event's handlers join it.
+ */
+export const outboxRow = (event: DomainEvent): { type: string; payload: Record<string, unknown>; traceparent: string | null } => ({
+  type: event.type,
+  payload: event.data,
+  traceparent: currentTraceparent() ?? null,
+});
 
 export interface OutboxRelay {
   /** Publishes what the outbox holds. Never rejects: on failure it retries later by itself. */
@@ -14,6 +27,14 @@ export interface OutboxRelay {
    */
   consumed(outboxId: string, timeoutMs: number): Promise<boolean>;
   close(): void;
+}
+
+/** The outbox's backlog at each scrape: events written and not yet handed to the bus. */
+export function outboxGauge(registry: Registry, pool: pg.Pool, stream: string): void {
+  scrapedGauge(registry, 'outbox_backlog', 'Domain events in the outbox, not yet published.', ['stream'], async (set) => {
+    const { rows } = await pool.query<{ count: string }>('SELECT count(*) AS count FROM outbox_events');
+    set({ stream }, Number(rows[0]?.count ?? 0));
+  });
 }
 
 const BATCH = 100;
@@ -39,10 +60,11 @@ export function createOutboxRelay(pool: pg.Pool, bus: EventBus, stream: string, 
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; type: string; payload: Record<string, unknown> }>(
-        `SELECT id, type, payload FROM outbox_events ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      const { rows } = await client.query<{ id: string; type: string; payload: Record<string, unknown>; traceparent: string | null }>(
+        `SELECT id, type, payload, traceparent FROM outbox_events ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
-      const streamIds = rows.length > 0 ? await bus.publish(stream, rows.map((row) => ({ type: row.type, data: row.payload }))) : [];
+      const events = rows.map((row) => ({ type: row.type, data: row.payload, traceparent: row.traceparent ?? undefined }));
+      const streamIds = rows.length > 0 ? await bus.publish(stream, events) : [];
       if (rows.length > 0) await client.query('DELETE FROM outbox_events WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       await client.query('COMMIT');
       rows.forEach((row, index) => published.set(String(row.id), streamIds[index] ?? ''));

@@ -3,6 +3,7 @@ import { PubSub as InProcessPubSub } from 'graphql-subscriptions';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import { currentTraceparent } from '../observability/tracing.js';
 import { fastFailingRedis, retryStrategy, whenReady } from './redis.js';
 
 /**
@@ -17,12 +18,20 @@ export interface PubSub {
    */
   publish(channel: string, payload: object): Promise<void>;
   subscribe<T>(channel: string): AsyncIterableIterator<T>;
+  /** Resolves when the transport is reachable (always, in process): for readiness probes. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
+/**
+ * The key under which a live event carries the trace of the write that caused it, so the
+ * event's execution in every replica and the gateway joins that trace.
+ */
+export const TRACEPARENT = 'traceparent';
+
 /** With Redis, channels are namespaced by `prefix` (REDIS_PREFIX). */
 export function createPubSub(redisUrl: string | undefined, logger: Logger, prefix = 'supergraph'): PubSub {
-  if (!redisUrl) return wrap(new InProcessPubSub(), async () => {}, '', logger);
+  if (!redisUrl) return wrap(new InProcessPubSub(), { close: async () => {}, namespace: '', logger });
   // Two connections: a Redis connection in subscriber mode cannot publish. Both reconnect
   // without limit, and the subscriber re-subscribes, so delivery resumes after a Redis
   // restart. Publishing happens on a request's path after its write committed: while Redis
@@ -32,30 +41,43 @@ export function createPubSub(redisUrl: string | undefined, logger: Logger, prefi
   const subscriber = new Redis(redisUrl, { retryStrategy, maxRetriesPerRequest: null });
   subscriber.on('error', (error: Error) => logger.warn('redis connection error', { role: 'subscriber', error: error.message }));
   const engine = new RedisPubSub({ publisher, subscriber });
-  return wrap(
-    engine,
-    async () => {
+  return wrap(engine, {
+    close: async () => {
       // disconnect, not quit: quit waits for a Redis that may be down.
       publisher.disconnect();
       subscriber.disconnect();
     },
-    `${prefix}:`,
+    namespace: `${prefix}:`,
     logger,
-    () => whenReady(publisher, 1_000),
-  );
+    ready: () => whenReady(publisher, 1_000),
+    ping: async () => {
+      await publisher.ping();
+      if (subscriber.status !== 'ready') throw new Error('the Redis subscriber connection is not ready');
+    },
+  });
 }
 
-function wrap(engine: PubSubEngine, close: () => Promise<void>, namespace: string, logger: Logger, ready: () => Promise<void> = async () => {}): PubSub {
+interface Transport {
+  close: () => Promise<void>;
+  namespace: string;
+  logger: Logger;
+  ready?: () => Promise<void>;
+  ping?: () => Promise<void>;
+}
+
+function wrap(engine: PubSubEngine, { close, namespace, logger, ready = async () => {}, ping = async () => {} }: Transport): PubSub {
   return {
     publish: async (channel, payload) => {
       try {
         await ready();
-        await engine.publish(`${namespace}${channel}`, payload);
+        const traceparent = currentTraceparent();
+        await engine.publish(`${namespace}${channel}`, traceparent ? { ...payload, [TRACEPARENT]: traceparent } : payload);
       } catch (error) {
         logger.warn('live event not published', { channel, error: (error as Error).message });
       }
     },
     subscribe: <T>(channel: string) => engine.asyncIterableIterator<T>(`${namespace}${channel}`),
+    ping,
     close,
   };
 }

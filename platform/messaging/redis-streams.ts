@@ -4,7 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
-import { RETAINED_EVENTS } from './bus.js';
+import { scrapedGauge } from '../observability/metrics.js';
+import type { Registry } from '../observability/metrics.js';
+import { handleInTrace, RETAINED_EVENTS } from './bus.js';
 import type { DomainEvent, EventBus, EventHandler } from './bus.js';
 import { fastFailingRedis, retryStrategy, whenReady } from './redis.js';
 
@@ -22,24 +24,29 @@ const fieldsOf = (reply: Array<string | number>): Record<string, string | number
   Object.fromEntries(Array.from({ length: reply.length / 2 }, (_, index) => [String(reply[2 * index]), reply[2 * index + 1] ?? '']));
 
 function decode(fields: string[]): DomainEvent {
-  const value = (name: string): string => fields[fields.indexOf(name) + 1] ?? '';
-  return { type: value('type'), data: JSON.parse(value('data') || '{}') as Record<string, unknown> };
+  const value = (name: string): string | undefined => (fields.includes(name) ? fields[fields.indexOf(name) + 1] : undefined);
+  return { type: value('type') ?? '', data: JSON.parse(value('data') || '{}') as Record<string, unknown>, traceparent: value('traceparent') };
 }
 
 /** Domain events on Redis Streams, one stream per producing domain, one consumer group per consuming domain. */
-export function redisEventBus(redisUrl: string, prefix: string, logger: Logger): EventBus {
+export function redisEventBus(redisUrl: string, prefix: string, logger: Logger, registry?: Registry): EventBus {
   const options: RedisOptions = { maxRetriesPerRequest: null, retryStrategy };
   // Publishing runs inside the outbox relay's transaction, on a request's path: while Redis
   // is away it fails at once and the rows stay in the outbox for the relay's retry.
   const commands = fastFailingRedis(redisUrl, logger, 'event bus', 2_000);
   const consumers: Array<{ stop(): Promise<void> }> = [];
   const keyOf = (stream: string): string => `${prefix}:events:${stream}`;
+  const consumed: Array<{ stream: string; group: string }> = [];
+  if (registry) consumerGauges(registry, commands, consumed, keyOf);
 
   return {
     async publish(stream, events) {
       await whenReady(commands, 2_000);
       const pipeline = commands.pipeline();
-      for (const event of events) pipeline.xadd(keyOf(stream), 'MAXLEN', '~', String(RETAINED_EVENTS), '*', 'type', event.type, 'data', JSON.stringify(event.data));
+      for (const event of events) {
+        const trace = event.traceparent ? ['traceparent', event.traceparent] : [];
+        pipeline.xadd(keyOf(stream), 'MAXLEN', '~', String(RETAINED_EVENTS), '*', 'type', event.type, 'data', JSON.stringify(event.data), ...trace);
+      }
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error);
       if (failed?.[0]) throw failed[0];
@@ -52,6 +59,7 @@ export function redisEventBus(redisUrl: string, prefix: string, logger: Logger):
       });
     },
     consume(stream, group, handler) {
+      consumed.push({ stream, group });
       consumers.push(runConsumer({ redisUrl, options, key: keyOf(stream), group, handler, logger }));
     },
     async close() {
@@ -80,6 +88,23 @@ export function redisEventBus(redisUrl: string, prefix: string, logger: Logger):
       await sleep(5);
     }
   }
+}
+
+/**
+ * At each scrape: how many events each consumer group of this process has yet to read
+ * (Redis 7's `lag`), and how many events each stream has set aside as dead letters.
+ */
+function consumerGauges(registry: Registry, redis: Redis, consumed: Array<{ stream: string; group: string }>, keyOf: (stream: string) => string): void {
+  scrapedGauge(registry, 'event_consumer_lag', 'Domain events a consumer group has not read yet.', ['stream', 'group'], async (set) => {
+    for (const { stream, group } of consumed) {
+      const groups = ((await redis.xinfo('GROUPS', keyOf(stream))) as Array<Array<string | number>>).map(fieldsOf);
+      const lag = groups.find((entry) => entry['name'] === group)?.['lag'];
+      if (lag !== undefined && lag !== null) set({ stream, group }, Number(lag));
+    }
+  });
+  scrapedGauge(registry, 'event_dead_letters', 'Domain events set aside after failing too often.', ['stream'], async (set) => {
+    for (const stream of new Set(consumed.map((entry) => entry.stream))) set({ stream }, await redis.xlen(`${keyOf(stream)}:dead`));
+  });
 }
 
 interface ConsumerOptions {
@@ -127,7 +152,7 @@ function runConsumer({ redisUrl, options, key, group, handler, logger }: Consume
   const handleAll = async (entries: StreamEntries): Promise<boolean> => {
     for (const [id, fields] of entries) {
       try {
-        await handler(decode(fields));
+        await handleInTrace(handler, decode(fields), group);
       } catch (error) {
         const attempt = (attempts.get(id) ?? 0) + 1;
         attempts.set(id, attempt);

@@ -1,6 +1,8 @@
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import { trace } from '@opentelemetry/api';
+import { pino } from 'pino';
+import type { DestinationStream } from 'pino';
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -10,28 +12,80 @@ export interface Logger {
 }
 
 /**
- * Lines on stderr: JSON in production (one object a line, for log shippers), `[name] message`
- * otherwise. Callers pass identifiers and counts, never tokens, passwords or URLs with
- * credentials.
+ * Field paths whose values never reach a log line, whoever passes them: credentials a
+ * careless caller might hand over with a request or a configuration.
  */
-export function createLogger(name: string, level: LogLevel, json = false): Logger {
-  const write = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void => {
-    if (RANK[at] < RANK[level]) return;
-    const line = json
-      ? JSON.stringify({ time: new Date().toISOString(), level: at, name, message, ...fields }, errorReplacer)
-      : `[${name}] ${message}${fields ? ` ${JSON.stringify(fields, errorReplacer)}` : ''}`;
-    process.stderr.write(`${line}\n`);
-  };
+const REDACTED = [
+  'authorization',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'variables',
+  'JWT_PRIVATE_KEY',
+  '*.authorization',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.variables',
+  'headers.cookie',
+];
+
+/** An error as a log field: its message, its stack (server-side only) and its causes. */
+function serializeError(value: unknown, depth = 0): unknown {
+  if (!(value instanceof Error)) return value;
+  const { name, message, stack } = value;
+  const code = (value as { code?: unknown }).code;
   return {
-    debug: (message, fields) => write('debug', message, fields),
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
+    name,
+    message,
+    ...(typeof code === 'string' && { code }),
+    stack,
+    ...(value.cause !== undefined && depth < 3 && { cause: serializeError(value.cause, depth + 1) }),
   };
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message } : value;
+/** Development lines: `[name] message {fields}`, as a person reads them in a terminal. */
+const humanReadable = (name: string, out: { write(text: string): unknown }): DestinationStream => ({
+  write(line: string) {
+    const { level: _level, time: _time, name: _name, msg, trace_id: _trace, span_id: _span, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+    out.write(`[${name}] ${String(msg)}${rest}\n`);
+  },
+});
+
+/**
+ * pino on stderr: JSON lines in production (one object a line, with the active trace and
+ * span ids, for log shippers), `[name] message` otherwise; `out` is where lines go. Secrets are redacted by path;
+ * errors keep their stacks and causes, which only ever go to the log, never to a client.
+ */
+export function createLogger(name: string, level: LogLevel, json = false, out: { write(text: string): unknown } = process.stderr): Logger {
+  const logger = pino(
+    {
+      name,
+      level,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED, censor: '[redacted]' },
+      serializers: { error: (value: unknown) => serializeError(value) },
+      mixin() {
+        const context = trace.getActiveSpan()?.spanContext();
+        return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+      },
+    },
+    json ? (out === process.stderr ? pino.destination({ dest: 2, sync: true }) : { write: (line: string) => void out.write(line) }) : humanReadable(name, out),
+  );
+  return {
+    debug: (message, fields) => logger.debug(fields ?? {}, message),
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+  };
 }
 
 /** Apollo's logger interface over ours; Apollo's debug and info chatter is dropped. */

@@ -2,12 +2,13 @@ import { parseEnv, processEnvSchema, processSettings } from '../config/env.js';
 import type { Env } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import type { Logger } from '../observability/logger.js';
+import { startTracing } from '../observability/tracing.js';
 
 /**
  * Stops cleanly on SIGINT or SIGTERM: `stop` drains servers and closes pools. A second
- * signal, or a stop that hangs for 10 s, exits at once.
+ * signal, or a stop that hangs for `timeoutMs`, exits at once.
  */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, timeoutMs = 10_000): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(1);
@@ -16,7 +17,7 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
     const timer = setTimeout(() => {
       logger.error('shutdown timed out');
       process.exit(1);
-    }, 10_000);
+    }, timeoutMs);
     timer.unref();
     stop().then(
       () => process.exit(0),
@@ -45,13 +46,19 @@ export function once<T>(fn: () => Promise<T>): () => Promise<T> {
 }
 
 /**
- * A server as its own process: `start` reads its configuration from the environment (a bad
- * one is printed, exit 1), then the server stops cleanly on SIGINT/SIGTERM.
+ * A server as its own process: traces exported when OTEL_EXPORTER_OTLP_ENDPOINT is set,
+ * `start` reads its configuration from the environment (a bad one is printed, exit 1), and
+ * the server stops cleanly on SIGINT/SIGTERM.
  */
 export function runProcess(name: string, start: (env: Env) => Promise<{ stop(): Promise<void> }>): void {
   runMain(async () => {
-    const { logLevel, production } = processSettings(parseEnv(name, processEnvSchema, process.env));
+    const { logLevel, production, otlpEndpoint, shutdownDelayMs } = processSettings(parseEnv(name, processEnvSchema, process.env));
+    const tracing = startTracing({ serviceName: name, endpoint: otlpEndpoint });
     const server = await start(process.env);
-    stopOnSignals(() => server.stop(), createLogger(name, logLevel, production));
+    const stop = async (): Promise<void> => {
+      await server.stop();
+      await tracing.shutdown();
+    };
+    stopOnSignals(stop, createLogger(name, logLevel, production), shutdownDelayMs + 10_000);
   });
 }

@@ -10,10 +10,14 @@ import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { formatError, formatResult } from '../errors.js';
 import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
 import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from '../http/graphql-ws.js';
-import type { Router} from '../http/http-server.js';
-import { createHttpServer, listen, localUrl, sendJson } from '../http/http-server.js';
+import { createHttpServer, listen, localUrl } from '../http/http-server.js';
+import type { Router } from '../http/http-server.js';
+import { failingChecks, serveProbes } from '../http/probes.js';
+import { graphqlTelemetry } from '../observability/graphql-telemetry.js';
 import { apolloLogger } from '../observability/logger.js';
 import type { Logger } from '../observability/logger.js';
+import { metricsRoute, scrapedGauge } from '../observability/metrics.js';
+import type { Registry } from '../observability/metrics.js';
 import { projectPath } from '../paths.js';
 
 /** What every subgraph's request context holds; each domain adds its loaders and services. */
@@ -28,8 +32,12 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   verifier: TokenVerifier;
   /** Called once per request with the verified viewer: a fresh set of DataLoaders each time. */
   createContext: (viewer: Viewer | null) => TContext;
-  /** Throws when a dependency the subgraph needs (its database) is unreachable. */
-  healthCheck: () => Promise<unknown>;
+  /** What the subgraph needs to serve (its database, Redis): named checks for `/ready`. */
+  readiness: Record<string, () => Promise<unknown>>;
+  /** How long `/ready` fails before the server drains, when it stops. */
+  shutdownDelayMs: number;
+  /** The process's Prometheus registry, served at `/metrics`. */
+  registry: Registry;
   /** The domain's own HTTP routes, beside `/graphql` and `/health`. */
   router: Router;
   production: boolean;
@@ -66,7 +74,7 @@ export function buildSchema(name: string, resolvers: object): GraphQLSchema {
 
 /**
  * Serves a subgraph: Apollo Server on `/graphql` for HTTP, graphql-ws on the same path for
- * subscriptions, `/health`, and the domain's own routes.
+ * subscriptions, `/health` and `/ready`, `/metrics`, and the domain's own routes.
  */
 export async function startSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
   const { name, verifier, logger, production, router } = options;
@@ -78,23 +86,22 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
     includeStacktraceInErrorResponses: !production,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      graphqlTelemetry<TContext>({ registry: options.registry, logger, accessLog: 'debug' }).plugin,
+    ],
     logger: apolloLogger(logger),
   });
   await apollo.start();
 
   const context = async (request: IncomingMessage): Promise<TContext> => options.createContext(await requestViewer(request, verifier));
-  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT }));
-  router.on('/health', async (_request, response) => {
-    try {
-      await options.healthCheck();
-      sendJson(response, 200, { status: 'ok' });
-    } catch {
-      sendJson(response, 503, { status: 'unavailable' });
-    }
-  });
+  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name }));
+  router.on('/metrics', metricsRoute(options.registry));
+  const probes = serveProbes(router, () => failingChecks(options.readiness));
 
   const subscriptions: SubscriptionStats = { opened: 0, active: 0 };
+  scrapedGauge(options.registry, 'graphql_subscriptions_active', 'Subscriptions this subgraph serves over WebSocket (the gateway shares them).', [], (set) => set({}, subscriptions.active));
   // The context option hands graphql-ws a context factory; execute and subscribe call it.
   const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
     schema,
@@ -118,6 +125,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
     port,
     subscriptions,
     async stop() {
+      await probes.drain(options.shutdownDelayMs);
       await webSocket.close();
       await apollo.stop();
     },

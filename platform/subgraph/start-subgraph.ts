@@ -10,6 +10,8 @@ import { createPubSub } from '../messaging/pubsub.js';
 import type { PubSub } from '../messaging/pubsub.js';
 import { redisEventBus } from '../messaging/redis-streams.js';
 import { createLogger } from '../observability/logger.js';
+import { createMetricsRegistry, scrapedGauge } from '../observability/metrics.js';
+import type { Registry } from '../observability/metrics.js';
 import type { Logger } from '../observability/logger.js';
 import { projectPath } from '../paths.js';
 import { once } from '../process/run-process.js';
@@ -28,8 +30,10 @@ export interface SubgraphResources {
   adapter: PrismaPg;
   pubsub: PubSub;
   events: EventBus;
-  /** Routes the domain serves beside `/graphql` and `/health` (users: its JWKS). */
+  /** Routes the domain serves beside `/graphql` and the probes (users: its JWKS). */
   router: Router;
+  /** The subgraph's Prometheus registry: a domain registers its own series here (posts: its outbox backlog). */
+  metrics: Registry;
 }
 
 /** What a domain builds on its resources: how its subgraph answers. */
@@ -40,6 +44,15 @@ export interface SubgraphServices<TContext extends SubgraphContext> {
   createContext: (viewer: Viewer | null) => TContext;
   /** Closes what the domain opened (its Prisma client, relays), after the server stopped. */
   close?: () => Promise<void> | void;
+}
+
+/** The pool's connections in use, idle and waited for, read at each scrape. */
+function poolGauges(registry: Registry, pool: pg.Pool): void {
+  scrapedGauge(registry, 'db_pool_connections', 'Database pool connections by state.', ['state'], (set) => {
+    set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
+    set({ state: 'idle' }, pool.idleCount);
+    set({ state: 'waiting' }, pool.waitingCount);
+  });
 }
 
 /**
@@ -56,11 +69,13 @@ export async function startSubgraph<TContext extends SubgraphContext>(
   const logger = createLogger(name, settings.logLevel, settings.production);
   await applyMigrations(settings.databaseUrl, projectPath('prisma', name, 'migrations'), logger);
   const pool = createDatabasePool(settings.databaseUrl, settings.databasePoolSize, (error) => logger.warn('idle database connection lost', { error: error.message }));
+  const metrics = createMetricsRegistry(name);
+  poolGauges(metrics, pool);
   const pubsub = createPubSub(settings.redisUrl, logger, settings.redisPrefix);
   const events = settings.redisUrl
-    ? redisEventBus(settings.redisUrl, settings.redisPrefix, logger)
+    ? redisEventBus(settings.redisUrl, settings.redisPrefix, logger, metrics)
     : inProcessEventBus(runtime.broker ?? new InProcessBroker(), settings.redisPrefix, logger);
-  const resources: SubgraphResources = { settings, logger, pool, adapter: new PrismaPg(pool), pubsub, events, router: new Router() };
+  const resources: SubgraphResources = { settings, logger, pool, adapter: new PrismaPg(pool), pubsub, events, router: new Router(), metrics };
   let services: SubgraphServices<TContext> | undefined;
   const close = once(async () => {
     await services?.close?.();
@@ -73,7 +88,12 @@ export async function startSubgraph<TContext extends SubgraphContext>(
     const server = await startSubgraphServer<TContext>({
       name,
       ...services,
-      healthCheck: () => pool.query('SELECT 1'),
+      readiness: {
+        database: () => pool.query('SELECT 1'),
+        ...(settings.redisUrl && { redis: () => pubsub.ping() }),
+      },
+      shutdownDelayMs: settings.shutdownDelayMs,
+      registry: metrics,
       router: resources.router,
       production: settings.production,
       logger,

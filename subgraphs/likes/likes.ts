@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
+import { TRANSACTION_OPTIONS } from '../../platform/data/database.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { notFound } from '../../platform/errors.js';
 import { keysetPage, requireId } from '../../platform/pagination.js';
@@ -33,7 +34,7 @@ export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
         if (!post || post.deleted_at) return null;
         // ON CONFLICT DO NOTHING: liking twice, or fifty times at once, leaves one row.
         return (await tx.like.createMany({ data: [{ postId: id, userId: viewer.id }], skipDuplicates: true })).count;
-      });
+      }, TRANSACTION_OPTIONS);
       if (inserted === null) throw notFound('No post has that id.');
       if (inserted > 0) await publishCount(id);
       return { id };

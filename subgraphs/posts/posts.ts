@@ -1,8 +1,8 @@
 import type { Post, Prisma, PrismaClient } from '../../prisma/posts/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
-import { prismaErrorCode } from '../../platform/data/database.js';
+import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/database.js';
 import { forbidden, notFound } from '../../platform/errors.js';
-import type { DomainEvent } from '../../platform/messaging/bus.js';
+import { outboxRow } from '../../platform/messaging/outbox.js';
 import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -21,7 +21,12 @@ export const postCreatedChannel = (authorId: string | null): string => (authorId
 const DELETE_CONSUMED_WITHIN_MS = 2_000;
 
 const parseBody = (body: string): string => requireText(body, { field: 'body', max: 500, multiline: true });
-const outboxRow = (event: DomainEvent) => ({ type: event.type, payload: event.data as Prisma.InputJsonObject });
+
+/** The outbox row of an event, its payload typed for Prisma's JSON column. */
+const jsonRow = (event: Parameters<typeof outboxRow>[0]) => {
+  const row = outboxRow(event);
+  return { ...row, payload: row.payload as Prisma.InputJsonObject };
+};
 
 export interface PostsDeps {
   db: PrismaClient;
@@ -47,9 +52,9 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const text = parseBody(body);
       const post = await db.$transaction(async (tx) => {
         const created = await tx.post.create({ data: { authorId: viewer.id, body: text } });
-        await tx.outboxEvent.create({ data: outboxRow(postCreated({ postId: created.id, authorId: created.authorId, createdAt: created.createdAt.toISOString() })) });
+        await tx.outboxEvent.create({ data: jsonRow(postCreated({ postId: created.id, authorId: created.authorId, createdAt: created.createdAt.toISOString() })) });
         return created;
-      });
+      }, TRANSACTION_OPTIONS);
       await relay.flush();
       await Promise.all([pubsub.publish(postCreatedChannel(null), post), pubsub.publish(postCreatedChannel(post.authorId), post)]);
       return post;
@@ -71,8 +76,8 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const outboxId = await db.$transaction(async (tx) => {
         const { count } = await tx.post.deleteMany({ where: { id: post.id } });
         if (count === 0) return null;
-        return (await tx.outboxEvent.create({ data: outboxRow(postDeleted({ postId: post.id, authorId: post.authorId })) })).id;
-      });
+        return (await tx.outboxEvent.create({ data: jsonRow(postDeleted({ postId: post.id, authorId: post.authorId })) })).id;
+      }, TRANSACTION_OPTIONS);
       if (outboxId === null) throw notFound('No post has that id.');
       await relay.flush();
       // So that when this returns, no domain still shows the post (likes has dropped its likes).

@@ -1,6 +1,6 @@
 import type { PrismaClient, User } from '../../prisma/users/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
-import { prismaErrorCode } from '../../platform/data/database.js';
+import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/database.js';
 import { badUserInput, conflict, rateLimited, unauthenticated } from '../../platform/errors.js';
 import type { FailureCounter } from '../../platform/failure-counter.js';
 import { characterCount } from '../../platform/text.js';
@@ -117,7 +117,7 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures 
         const next = newRefreshToken();
         await tx.refreshToken.create({ data: { tokenHash: next.hash, sessionId: spent.session.id, expiresAt: refreshExpiry() } });
         return { user: spent.session.user, refreshToken: next.value };
-      });
+      }, TRANSACTION_OPTIONS);
       if (rotated) return authPayload(rotated.user, rotated.refreshToken);
       // A spent token presented again was copied: end the whole session it belongs to.
       const known = await db.refreshToken.findUnique({ where: { tokenHash }, select: { usedAt: true, sessionId: true } });

@@ -51,7 +51,7 @@ export async function startTestSupergraph({
   // Test runs share one Redis: each supergraph gets its own channels and event streams.
   const redisPrefix = `test-${randomBytes(4).toString('hex')}`;
   const supergraph = await startSupergraph({
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'error', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, ...env },
+    env: { NODE_ENV: 'test', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, ...env },
     gatewayEnv,
     gatewayPort: 0,
     subgraphPort: () => 0,

@@ -1,0 +1,87 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import { publicCode } from '../errors.js';
+import type { Logger } from './logger.js';
+import { boundedLabel, Counter, Histogram, LATENCY_BUCKETS } from './metrics.js';
+import type { Registry } from './metrics.js';
+
+export interface GraphQLTelemetryOptions {
+  registry: Registry;
+  logger: Logger;
+  /** The level of the one access line per request: `info` at the gateway, `debug` in subgraphs. */
+  accessLog: 'info' | 'debug';
+  /**
+   * Whether an internal error was already logged where it happened, so this process does not
+   * log it again: the gateway receives subgraphs' errors, which their subgraph logged.
+   */
+  loggedElsewhere?: (error: GraphQLError) => boolean;
+}
+
+type Outcome = 'success' | 'client_error' | 'server_error';
+
+/** Which kind of limit an error reports (`extensions.limit`, set by the operation limits). */
+// Errors reaching plugins are not always GraphQLErrors (a fetch that failed outright): `extensions` may be missing.
+const limitOf = (error: GraphQLError): string | undefined => (typeof error.extensions?.['limit'] === 'string' ? error.extensions['limit'] : undefined);
+
+const outcomeOf = (errors: readonly GraphQLError[] | undefined): Outcome => {
+  if (!errors?.length) return 'success';
+  return errors.some((error) => publicCode({ message: error.message, extensions: error.extensions }) === 'INTERNAL_SERVER_ERROR') ? 'server_error' : 'client_error';
+};
+
+/**
+ * What every GraphQL server here reports about its requests: a latency histogram by
+ * operation name (bounded), type and outcome; rejected operations by limit; one access line
+ * per request (operation, duration, outcome; never variables or tokens); and each internal
+ * error logged once, with its cause and stack, in the request's trace.
+ */
+export interface GraphQLTelemetry<TContext extends BaseContext> {
+  plugin: ApolloServerPlugin<TContext>;
+  /** Counts refusals made outside Apollo Server's pipeline (the gateway's WebSocket path). */
+  countRejections(errors: readonly GraphQLError[]): void;
+}
+
+export function graphqlTelemetry<TContext extends BaseContext>({ registry, logger, accessLog, loggedElsewhere = () => false }: GraphQLTelemetryOptions): GraphQLTelemetry<TContext> {
+  const operationName = boundedLabel();
+  const duration = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL requests over HTTP, by operation, type and outcome.',
+    labelNames: ['operation_name', 'operation_type', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'graphql_operations_rejected_total',
+    help: 'Operations refused before execution, by the limit they broke.',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
+  const countRejections = (errors: readonly GraphQLError[]): void => {
+    for (const error of errors) {
+      const limit = limitOf(error);
+      if (limit) rejected.inc({ limit });
+    }
+  };
+  const plugin: ApolloServerPlugin<TContext> = {
+    async requestDidStart() {
+      const started = performance.now();
+      let errors: readonly GraphQLError[] | undefined;
+      return {
+        async didEncounterErrors({ errors: encountered, operationName: name, request }) {
+          errors = encountered;
+          countRejections(encountered);
+          for (const error of encountered) {
+            if (publicCode({ message: error.message, extensions: error.extensions }) !== 'INTERNAL_SERVER_ERROR' || loggedElsewhere(error)) continue;
+            logger.error('internal error', { operation: name ?? request.operationName ?? null, path: error.path, error: error.originalError ?? error });
+          }
+        },
+        async willSendResponse({ operation, operationName: name, request, response }) {
+          const seconds = (performance.now() - started) / 1000;
+          const labels = { operation_name: operationName(name ?? request.operationName), operation_type: operation?.operation ?? 'unknown', outcome: outcomeOf(errors) };
+          duration.observe(labels, seconds);
+          logger[accessLog]('request', { operation: labels.operation_name, type: labels.operation_type, outcome: labels.outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10 });
+        },
+      };
+    },
+  };
+  return { plugin, countRejections };
+}
