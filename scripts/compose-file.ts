@@ -60,9 +60,11 @@ services:
       - keys:/keys
 `;
 
+// Healthy means ready (/ready: database, Redis, migrations; for the gateway every subgraph),
+// so `depends_on: service_healthy` waits for a process that can serve, not one that merely lives.
 const healthcheck = (port: number): string[] => [
   '    healthcheck:',
-  `      test: ["CMD", "node", "-e", "fetch('http://localhost:${port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]`,
+  `      test: ["CMD", "node", "-e", "fetch('http://localhost:${port}/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]`,
   '      interval: 2s',
   '      retries: 30',
 ];
@@ -106,9 +108,11 @@ function gatewayService(manifests: SubgraphManifest[], tokenIssuer: SubgraphMani
     '      # A local playground: Sandbox on. Turn both off for anything public.',
     '      SANDBOX: "true"',
     '      INTROSPECTION: "true"',
-    '    ports: ["4000:4000"]',
+    '    # Loopback only: this file is for a laptop; publish it wider on purpose, not by default.',
+    '    ports: ["127.0.0.1:4000:4000"]',
     '    depends_on:',
     ...manifests.map((manifest) => `      ${manifest.name}: { condition: service_healthy }`),
+    ...healthcheck(4000),
   ];
 }
 

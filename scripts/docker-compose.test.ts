@@ -7,9 +7,11 @@ import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
 import { readSupergraphConfig } from '../platform/supergraph-config.js';
 import { loadManifests } from '../subgraphs/manifests.js';
 import { renderComposeFile, renderInitSql } from './compose-file.js';
+import { composeSpecErrors } from './compose-spec.js';
 
 interface Service {
   build?: unknown;
+  healthcheck?: { test?: string[] };
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
@@ -87,8 +89,8 @@ describe.each(subgraphs)('the $name subgraph', ({ name, routingUrl }) => {
   });
 });
 
-test('the gateway publishes port 4000, verifies tokens with the users JWKS, and runs in production', () => {
-  expect(services['gateway']?.ports).toEqual(['4000:4000']);
+test('the gateway publishes port 4000 on loopback only, verifies tokens with the users JWKS, and runs in production', () => {
+  expect(services['gateway']?.ports).toEqual(['127.0.0.1:4000:4000']);
   expect(gatewayEnv['PORT']).toBe('4000');
   expect(gatewayEnv['JWKS_URL']).toBe('http://users:4001/.well-known/jwks.json');
   expect(gatewayEnv['NODE_ENV']).toBe('production');
@@ -110,4 +112,15 @@ test('a subgraph that calls another finds it where supergraph.yaml routes it', (
 test('the gateway routes only to subgraphs that exist', () => {
   const routed = Object.keys(gatewayEnv).filter((key) => key.endsWith('_SUBGRAPH_URL')).map((key) => key.replace('_SUBGRAPH_URL', '').toLowerCase());
   expect(routed.sort()).toEqual(subgraphs.map(({ name }) => name).sort());
+});
+
+test('docker-compose.yml passes the Compose Specification schema', () => {
+  expect(composeSpecErrors(projectPath('docker-compose.yml'))).toEqual([]);
+});
+
+test('the gateway and every subgraph are healthy only when /ready says so, on their own port', () => {
+  for (const name of ['gateway', ...subgraphs.map((entry) => entry.name)]) {
+    const port = name === 'gateway' ? '4000' : new URL(subgraphs.find((entry) => entry.name === name)!.routingUrl).port;
+    expect([name, services[name]?.healthcheck?.test?.join(' ')]).toEqual([name, expect.stringContaining(`http://localhost:${port}/ready`)]);
+  }
 });

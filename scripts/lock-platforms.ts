@@ -7,7 +7,10 @@ export interface LockEntry {
   cpu?: string[];
   libc?: string[];
   license?: string;
+  dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 export interface Lockfile {
@@ -30,7 +33,7 @@ export function platformOf(name: string): Pick<LockEntry, 'os' | 'cpu' | 'libc'>
 }
 
 /** The lock path a dependency of the package at `from` resolves to, as Node looks up node_modules. */
-function resolvedPath(lock: Lockfile, from: string, dependency: string): string | undefined {
+export function resolvedPath(lock: Lockfile, from: string, dependency: string): string | undefined {
   for (let dir = from; ; ) {
     const candidate = `${dir ? `${dir}/` : ''}node_modules/${dependency}`;
     if (lock.packages[candidate]) return candidate;
