@@ -26,7 +26,15 @@ test('while Redis is down, writes still succeed and keep their events; when it i
     expect(await outbox()).toBe(2);
     expect(await likesOf(liked.createPost.id)).toBe(1);
 
+    // Not ready while Redis is down, though alive: a load balancer sends traffic elsewhere.
+    const probe = async (base: string, path: string) => (await fetch(`${base}${path}`)).status;
+    const postsBase = supergraph.subgraphs['posts']!.url.replace(/\/graphql$/, '');
+    const gatewayBase = supergraph.gatewayUrl.replace(/\/graphql$/, '');
+    expect(await (await fetch(`${postsBase}/ready`)).json()).toEqual({ status: 'unavailable', problems: ['redis'] });
+    expect([await probe(postsBase, '/health'), await probe(gatewayBase, '/ready'), await probe(gatewayBase, '/health')]).toEqual([200, 503, 200]);
+
     await redis.start();
+    await eventually(async () => (await probe(postsBase, '/ready')) === 200 && (await probe(gatewayBase, '/ready')) === 200, 20_000, 'readiness once Redis is back');
     await eventually(async () => (await outbox()) === 0, 20_000, 'the outbox to be relayed');
     await eventually(async () => (await likesOf(liked.createPost.id)) === 0, 20_000, 'likes to handle PostDeleted');
   } finally {

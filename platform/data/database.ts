@@ -1,29 +1,34 @@
 import pg from 'pg';
 import { SpanKind } from '@opentelemetry/api';
-import { inSpan, isRecording } from '../observability/tracing.js';
+import { endSpan, inSpan, isRecording, startSpan } from '../observability/tracing.js';
 
 /** Statement text kept on a span: enough to recognise the query, never its parameter values. */
 const STATEMENT_CHARS = 2_000;
-
-type QueryArgs = Parameters<pg.Client['query']>;
 
 /**
  * A pg client whose statements become `db.query` spans of the request being traced. Values
  * never go on the span; the text is the parameterised SQL Prisma sends.
  */
 class TracedClient extends pg.Client {}
-const query = pg.Client.prototype.query;
-TracedClient.prototype.query = function tracedQuery(this: pg.Client, ...args: QueryArgs) {
-  const [config] = args as unknown as [string | { text?: string; submit?: unknown } | undefined];
-  const callback = typeof args[args.length - 1] === 'function';
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+TracedClient.prototype.query = function tracedQuery(this: pg.Client, ...args: unknown[]) {
+  const [config] = args as [string | { text?: string; submit?: unknown } | undefined];
   const submittable = typeof config === 'object' && config !== null && typeof config.submit === 'function';
-  if (callback || submittable || !isRecording()) return (query as (...a: QueryArgs) => unknown).apply(this, args);
+  if (submittable || !isRecording()) return query.apply(this, args);
   const text = typeof config === 'string' ? config : (config?.text ?? '');
-  return inSpan('postgresql', 'db.query', () => (query as (...a: QueryArgs) => Promise<unknown>).apply(this, args), {
-    kind: SpanKind.CLIENT,
-    attributes: { 'db.system': 'postgresql', 'db.statement': text.slice(0, STATEMENT_CHARS) },
-  });
-} as typeof query;
+  const options = { kind: SpanKind.CLIENT, attributes: { 'db.system': 'postgresql', 'db.statement': text.slice(0, STATEMENT_CHARS) } };
+  const last = args[args.length - 1];
+  // pg.Pool#query passes a callback; Prisma's adapter on a checked-out client awaits a promise.
+  if (typeof last !== 'function') return inSpan('postgresql', 'db.query', () => query.apply(this, args) as Promise<unknown>, options);
+  const span = startSpan('postgresql', 'db.query', options);
+  return query.apply(this, [
+    ...args.slice(0, -1),
+    (error: Error | undefined, ...results: unknown[]) => {
+      endSpan(span, error);
+      (last as (...a: unknown[]) => void)(error, ...results);
+    },
+  ]);
+} as typeof pg.Client.prototype.query;
 
 /**
  * The pool a domain's Prisma client runs on (through `@prisma/adapter-pg`). An idle

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { getOperationAST } from 'graphql';
 import type { GraphQLError } from 'graphql';
 import { publicCode } from '../errors.js';
 import type { Logger } from './logger.js';
@@ -74,9 +75,11 @@ export function graphqlTelemetry<TContext extends BaseContext>({ registry, logge
             logger.error('internal error', { operation: name ?? request.operationName ?? null, path: error.path, error: error.originalError ?? error });
           }
         },
-        async willSendResponse({ operation, operationName: name, request, response }) {
+        async willSendResponse({ operation, document, request, response }) {
           const seconds = (performance.now() - started) / 1000;
-          const labels = { operation_name: operationName(name ?? request.operationName), operation_type: operation?.operation ?? 'unknown', outcome: outcomeOf(errors) };
+          // A document that parsed but failed validation still names its operation: label it so.
+          const ast = operation ?? (document ? getOperationAST(document, request.operationName) : null);
+          const labels = { operation_name: operationName(ast?.name?.value ?? request.operationName), operation_type: ast?.operation ?? 'unknown', outcome: outcomeOf(errors) };
           duration.observe(labels, seconds);
           logger[accessLog]('request', { operation: labels.operation_name, type: labels.operation_type, outcome: labels.outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10 });
         },

@@ -76,15 +76,27 @@ export interface SpanOptions {
 export function inSpan<T>(tracerName: string, name: string, work: (span: Span) => Promise<T>, { kind = SpanKind.INTERNAL, attributes, parent }: SpanOptions = {}): Promise<T> {
   return trace.getTracer(tracerName).startActiveSpan(name, { kind, attributes }, parent ?? context.active(), async (span) => {
     try {
-      return await work(span);
+      const result = await work(span);
+      endSpan(span);
+      return result;
     } catch (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      endSpan(span, error);
       throw error;
-    } finally {
-      span.end();
     }
   });
+}
+
+/** A span that is not made active: for work that reports its end through a callback. */
+export const startSpan = (tracerName: string, name: string, { kind = SpanKind.INTERNAL, attributes, parent }: SpanOptions = {}): Span =>
+  trace.getTracer(tracerName).startSpan(name, { kind, attributes }, parent ?? context.active());
+
+/** Ends `span`, recording `error` on it when there is one. */
+export function endSpan(span: Span, error?: unknown): void {
+  if (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+  }
+  span.end();
 }
 
 export { SpanKind };

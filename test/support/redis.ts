@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from './env.js';
+import { freePort } from './free-port.js';
 
 /** How many connections are subscribed to a channel on that Redis. */
 export async function channelSubscribers(channel: string, redisUrl = TEST_REDIS_URL): Promise<number> {
@@ -59,15 +58,4 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   };
   await own.start();
   return own;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
