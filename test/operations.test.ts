@@ -129,6 +129,17 @@ describe('tracing', () => {
     const statements = trace.filter((span) => span.name === 'db.query');
     expect(statements.every((span) => typeof span.attributes['db.statement'] === 'string' && !String(span.attributes['db.statement']).includes(author.email))).toBe(true);
   });
+
+
+  test("a write's trace goes on through its domain event to the consumer's handling", async () => {
+    spans.reset();
+    dataOf(await supergraph.request('mutation TracedWrite { createPost(body: "traced") { id } }', {}, { token: author.accessToken }));
+    await eventually(() => {
+      const finished = spans.getFinishedSpans();
+      const root = finished.find((span) => span.instrumentationScope.name === 'gateway' && span.kind === SpanKind.SERVER);
+      return finished.some((span) => span.kind === SpanKind.CONSUMER && /^PostCreated handled by /.test(span.name) && span.spanContext().traceId === root?.spanContext().traceId);
+    }, 10_000, 'a consumer span of PostCreated in the trace of createPost');
+  });
 });
 
 describe('compression', () => {
