@@ -97,7 +97,7 @@ export function createPolls({ db, knownPosts, pubsub }: PollsDeps) {
           const [previous] = await tx.$queryRaw<Array<{ option_id: string }>>`SELECT option_id FROM votes WHERE poll_id = ${id}::uuid AND user_id = ${viewer.id}::uuid FOR UPDATE`;
           if (previous?.option_id === option) return false;
           if (previous) {
-            await tx.vote.update({ where: { pollId_userId: { pollId: id, userId: viewer.id } }, data: { optionId: option, updatedAt: new Date() } });
+            await tx.$executeRaw`UPDATE votes SET option_id = ${option}::uuid, updated_at = now() WHERE poll_id = ${id}::uuid AND user_id = ${viewer.id}::uuid`;
             // In id order, so two votes moving in opposite directions cannot deadlock.
             const steps: Array<[string, number]> = [[previous.option_id, -1], [option, 1]];
             steps.sort(([a], [b]) => (a < b ? -1 : 1));
@@ -122,12 +122,12 @@ export function createPolls({ db, knownPosts, pubsub }: PollsDeps) {
     async close(viewer: Viewer, pollId: string): Promise<PollModel> {
       const poll = await existing(pollId);
       if (poll.authorId !== viewer.id && viewer.role !== 'ADMIN') throw forbidden('Only the author or an admin can close a poll.');
-      const now = new Date();
-      // One statement, so it waits for the votes holding the poll and no vote follows it.
-      const { count } = await db.poll.updateMany({
-        where: { id: poll.id, closedAt: null, OR: [{ closesAt: null }, { closesAt: { gt: now } }] },
-        data: { closedAt: now },
-      });
+      const count = await db.$transaction(async (tx) => {
+        // Waits for the votes holding the poll shared; every vote after this sees it closed.
+        await tx.$queryRaw`SELECT 1 FROM polls WHERE id = ${poll.id}::uuid FOR UPDATE`;
+        // Taken once those votes committed, so closed_at is when voting really ended.
+        return tx.$executeRaw`UPDATE polls SET closed_at = clock_timestamp() WHERE id = ${poll.id}::uuid AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > ${new Date()})`;
+      }, TRANSACTION_OPTIONS);
       if (count > 0) await publishResults(poll.id);
       return existing(poll.id);
     },
