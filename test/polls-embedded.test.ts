@@ -15,7 +15,7 @@ let supergraph: RunningSupergraph;
 
 beforeAll(async () => {
   supergraph = await startEmbedded(loadEmbeddedConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' }));
-}, 90_000);
+}, 120_000);
 afterAll(async () => {
   await supergraph.stop();
   rmSync(dataDir, { recursive: true, force: true });

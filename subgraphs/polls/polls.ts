@@ -124,7 +124,7 @@ export function createPolls({ db, knownPosts, pubsub }: PollsDeps) {
       if (poll.authorId !== viewer.id && viewer.role !== 'ADMIN') throw forbidden('Only the author or an admin can close a poll.');
       const count = await db.$transaction(async (tx) => {
         // Waits for the votes holding the poll shared; every vote after this sees it closed.
-        await tx.$queryRaw`SELECT 1 FROM polls WHERE id = ${poll.id}::uuid FOR UPDATE`;
+        await tx.$queryRaw`SELECT 1 FROM polls WHERE id = ${poll.id}::uuid FOR NO KEY UPDATE`;
         // Taken once those votes committed, so closed_at is when voting really ended.
         return tx.$executeRaw`UPDATE polls SET closed_at = clock_timestamp() WHERE id = ${poll.id}::uuid AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > ${new Date()})`;
       }, TRANSACTION_OPTIONS);
