@@ -1,0 +1,18 @@
+import type { SubgraphManifest } from '../../platform/subgraph/manifest.js';
+import { loadPollsConfig } from './config.js';
+import { startPollsSubgraph } from './subgraph.js';
+
+export const manifest: SubgraphManifest = {
+  name: 'polls',
+  port: 4004,
+  mappers: {
+    Poll: 'PollModel',
+    PollOption: 'PollOptionModel',
+    PollConnection: 'PollConnectionModel',
+    Post: 'PostReference',
+    User: 'UserReference',
+  },
+  // Asks posts about a post (exists? whose?) when no event has announced it yet.
+  calls: ['posts'],
+  start: (env, runtime = {}) => startPollsSubgraph(loadPollsConfig(env, manifest), runtime),
+};

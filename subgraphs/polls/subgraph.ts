@@ -1,0 +1,30 @@
+import { PrismaClient } from '../../prisma/polls/generated/client.js';
+import { createTokenVerifier } from '../../platform/auth/token-verifier.js';
+import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
+import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
+import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
+import { onPostEvent, POSTS_STREAM } from '../../contracts/post-events.js';
+import type { PollsConfig } from './config.js';
+import type { Context } from './context.js';
+import { createKnownPosts } from './known-posts.js';
+import { createLoaders } from './loaders.js';
+import { createPolls } from './polls.js';
+import { resolvers } from './resolvers.js';
+import { seedDemoPolls } from './seed.js';
+
+/** The polls subgraph: follows posts' events, and serves polls, votes and live results. */
+export function startPollsSubgraph(config: PollsConfig, runtime: SubgraphRuntime): Promise<RunningSubgraph> {
+  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, events, logger }) => {
+    const db = new PrismaClient({ adapter });
+    if (config.seedDemoData) await seedDemoPolls(db, logger);
+    const knownPosts = createKnownPosts({ db, postsUrl: config.postsUrl, logger });
+    const polls = createPolls({ db, knownPosts, pubsub });
+    events.consume(POSTS_STREAM, 'polls', (event) => onPostEvent(event, { created: knownPosts.created, deleted: polls.postDeleted }));
+    return {
+      resolvers,
+      verifier: createTokenVerifier(config.verification),
+      createContext: (viewer) => ({ viewer, loaders: createLoaders(db, viewer), polls, pubsub }),
+      close: () => db.$disconnect(),
+    };
+  });
+}
