@@ -43,7 +43,7 @@ CREATE TABLE "quiz_questions" (
     "quiz_id" UUID NOT NULL,
     "position" INTEGER NOT NULL,
     "prompt" VARCHAR(1000) NOT NULL,
-    "choices" TEXT[],
+    "choices" TEXT[] NOT NULL,
     "correct_choice" INTEGER NOT NULL,
 
     CONSTRAINT "quiz_questions_pkey" PRIMARY KEY ("id")
