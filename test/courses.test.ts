@@ -10,6 +10,7 @@ import { makeAdmin, registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
 import { openSocket } from './support/ws.js';
 import { eventually } from './support/eventually.js';
+import { learningJourney } from './courses-flow.js';
 
 let supergraph: TestSupergraph;
 beforeAll(async () => {
@@ -462,6 +463,17 @@ describe('courseAnalytics', () => {
     expect((await report(instructor, courseId)).medianDaysToComplete).toBeCloseTo(1.5);
   });
 });
+
+test('the whole journey: author, enrol, complete, pass the quiz, read analytics, watch it live', async () => {
+  const [teacher, student] = [await registerUser(supergraph, 'journeyteacher'), await registerUser(supergraph, 'journeystudent')];
+  await learningJourney({
+    gatewayUrl: supergraph.gatewayUrl,
+    request: (query, variables, token) => supergraph.request(query, variables, { token }),
+    instructor: { token: teacher.accessToken, username: teacher.username },
+    learner: { token: student.accessToken },
+    subscribed: (courseId) => eventually(async () => (await channelSubscribers(supergraph.channel(`courseStatsChanged:${courseId}`))) > 0, 10_000, 'the upstream subscription'),
+  });
+}, 60_000);
 
 describe('courseStatsChanged', () => {
   test('pushes each enrolment, lesson completion, quiz pass and unenrolment, with the instructor from users', async () => {

@@ -20,7 +20,8 @@ let supergraph: RunningSupergraph;
 
 beforeAll(async () => {
   supergraph = await startEmbedded(config);
-}, 60_000);
+  // Four embedded databases start here, on a machine other test runs may be loading.
+}, 120_000);
 afterAll(async () => {
   await supergraph.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -167,7 +168,7 @@ test('keeps its data and its signing key across a restart, without seeding again
   expect(after).toEqual({ users: { totalCount: users }, userByUsername: { bio: 'Kept across restarts' } });
   // A token issued before the restart still verifies: the key was kept.
   expect(dataOf(await graphql<{ me: { username: string } }>(supergraph.gatewayUrl, '{ me { username } }', {}, { token: login.login.accessToken })).me.username).toBe('grace');
-}, 60_000);
+}, 120_000);
 
 test('npm start prints its URLs and stops cleanly on Ctrl-C (SIGINT), exit code 0', async () => {
   const otherDir = mkdtempSync(join(tmpdir(), 'supergraph-sigint-'));
@@ -193,4 +194,4 @@ test('npm start prints its URLs and stops cleanly on Ctrl-C (SIGINT), exit code 
     child.kill('SIGKILL');
     rmSync(otherDir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 120_000);
