@@ -14,7 +14,10 @@ import { learningJourney } from './courses-flow.js';
 
 let supergraph: TestSupergraph;
 beforeAll(async () => {
-  supergraph = await startTestSupergraph();
+  // Writes of one course are serialised on its row (see subgraphs/courses/access.ts): the
+  // concurrency tests queue 160 of them, which under a loaded CI machine can outlast the
+  // gateway's default 10 s subgraph deadline without anything being wrong.
+  supergraph = await startTestSupergraph({ gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '30000' } });
 }, 60_000);
 afterAll(() => supergraph.stop());
 
