@@ -11,6 +11,7 @@ import { projectPath } from '../platform/paths.js';
 import { dataOf, graphql } from './support/graphql.js';
 import { openSocket } from './support/ws.js';
 import { eventually } from './support/eventually.js';
+import { learningJourney } from './courses-flow.js';
 
 // The `npm start` code path (embedded/main.ts does exactly this), on PGlite in a temporary
 // data directory, with free ports instead of 4000–4006.
@@ -19,10 +20,10 @@ const config = loadEmbeddedConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'er
 let supergraph: RunningSupergraph;
 
 // Every domain's PGlite initialises in this one process, one after another on one core: on a
-// busy two-core machine four of them took over a minute.
+// busy two-core machine four of them took over a minute; six get three.
 beforeAll(async () => {
   supergraph = await startEmbedded(config);
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await supergraph.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -37,6 +38,52 @@ test('seeds the demo users on first start', async () => {
   );
   expect(seeded).toEqual({ users: { totalCount: 5 }, userByUsername: { role: 'ADMIN', followersCount: 4 } });
 });
+
+// ---- courses ----
+const loginDemo = async (username: string): Promise<string> =>
+  dataOf(await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($u: String!, $p: String!) { login(usernameOrEmail: $u, password: $p) { accessToken } }', { u: username, p: DEMO_PASSWORD })).login.accessToken;
+
+test('seeds a published course with lessons and a quiz, learners at different progress, and a draft', async () => {
+  type Course = { title: string; published: boolean; instructor: { username: string }; enrollmentsCount: number; completionRate: number; lessons: Array<{ position: number; quiz: { questions: unknown[] } | null }> };
+  const { popularCourses, courses } = dataOf(
+    await graphql<{ popularCourses: Course[]; courses: { edges: Array<{ node: { title: string } }> } }>(
+      supergraph.gatewayUrl,
+      '{ popularCourses { title published instructor { username } enrollmentsCount completionRate lessons { position quiz { questions { prompt } } } } courses { edges { node { title } } } }',
+    ),
+  );
+  expect(popularCourses).toHaveLength(1);
+  expect(popularCourses[0]).toMatchObject({ instructor: { username: 'grace' }, published: true, enrollmentsCount: 3 });
+  expect(popularCourses[0]?.completionRate).toBeCloseTo(1 / 3);
+  expect(popularCourses[0]?.lessons.map((lesson) => [lesson.position, lesson.quiz?.questions.length ?? 0])).toEqual([[1, 0], [2, 0], [3, 3]]);
+  expect(courses.edges).toHaveLength(1);
+
+  const alan = await loginDemo('alan');
+  const own = dataOf(await graphql<{ courses: { edges: Array<{ node: { published: boolean } }> } }>(supergraph.gatewayUrl, '{ courses { edges { node { published } } } }', {}, { token: alan })).courses.edges;
+  expect(own.map((edge) => edge.node.published).sort()).toEqual([false, true]);
+  const progress = dataOf(await graphql<{ me: { enrollments: { edges: Array<{ node: { progress: number; completedAt: string | null } }> } } }>(supergraph.gatewayUrl, '{ me { enrollments { edges { node { progress completedAt } } } } }', {}, { token: alan })).me.enrollments.edges;
+  expect(progress).toEqual([{ node: { progress: 1, completedAt: expect.any(String) } }]);
+
+  const analytics = dataOf(
+    await graphql<{ courseAnalytics: { atRiskLearners: number; averageQuizScore: number; lessonCompletion: Array<{ completedCount: number }> } }>(
+      supergraph.gatewayUrl,
+      'query ($id: ID!) { courseAnalytics(courseId: $id) { atRiskLearners averageQuizScore lessonCompletion { completedCount } } }',
+      { id: '01930000-0000-7000-8000-000000000001' },
+      { token: await loginDemo('grace') },
+    ),
+  ).courseAnalytics;
+  expect(analytics).toMatchObject({ atRiskLearners: 1, lessonCompletion: [{ completedCount: 2 }, { completedCount: 1 }, { completedCount: 1 }] });
+  expect(analytics.averageQuizScore).toBeCloseTo(2 / 3);
+});
+
+test('an instructor authors a course with a quiz, a learner completes it, the instructor reads analytics, a subscriber sees each step', async () => {
+  await learningJourney({
+    gatewayUrl: supergraph.gatewayUrl,
+    request: (query, variables, token) => graphql(supergraph.gatewayUrl, query, variables, { token }),
+    instructor: { token: await loginDemo('katherine'), username: 'katherine' },
+    learner: { token: await loginDemo('linus') },
+    subscribed: () => eventually(() => supergraph.subgraphs['courses']!.subscriptions.active > 0, 10_000, 'the upstream subscription'),
+  });
+}, 60_000);
 
 test('Apollo Client can register, log in, read me, follow and refresh tokens through the gateway', async () => {
   let accessToken: string | undefined;

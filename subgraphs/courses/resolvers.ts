@@ -1,0 +1,91 @@
+import { requireViewer } from '../../platform/auth/token-verifier.js';
+import { isId, pageRequest, requireId } from '../../platform/pagination.js';
+import { DateTime } from '../../platform/scalars.js';
+import type { Resolvers } from './__generated__/resolvers-types.js';
+import { canSee, visibleCourse } from './access.js';
+import type { CourseModel } from './models.js';
+import { share } from './validation.js';
+
+const completionRate = (course: CourseModel): number => share(course.completedCount, course.enrollmentsCount);
+
+export const resolvers: Resolvers = {
+  DateTime,
+
+  Query: {
+    course: async (_, { id }, { viewer, loaders }) => {
+      const course = isId(id) ? await loaders.course.load(id.toLowerCase()) : null;
+      return course && canSee(course, viewer) ? course : null;
+    },
+    courses: (_, { search, ...args }, { viewer, courses }) => courses.list(viewer, search, pageRequest(args)),
+    // The schema's default is 10; an explicit null means the same.
+    popularCourses: (_, { first }, { courses }) => courses.popular(pageRequest({ first: first ?? 10 }).first),
+    courseAnalytics: (_, { courseId }, { viewer, analytics, loaders }) => analytics.report(requireViewer(viewer), courseId, loaders),
+  },
+
+  Mutation: {
+    createCourse: (_, { input }, { viewer, courses }) => courses.create(requireViewer(viewer), input),
+    updateCourse: (_, { id, input }, { viewer, courses }) => courses.update(requireViewer(viewer), id, input),
+    addLesson: (_, { courseId, input }, { viewer, courses }) => courses.addLesson(requireViewer(viewer), courseId, input),
+    setLessonQuiz: (_, { lessonId, input }, { viewer, courses }) => courses.setQuiz(requireViewer(viewer), lessonId, input),
+    publishCourse: (_, { id }, { viewer, courses }) => courses.publish(requireViewer(viewer), id),
+    enroll: (_, { courseId }, { viewer, learning }) => learning.enroll(requireViewer(viewer), courseId),
+    unenroll: (_, { courseId }, { viewer, learning }) => learning.unenroll(requireViewer(viewer), courseId),
+    completeLesson: (_, { lessonId }, { viewer, learning }) => learning.completeLesson(requireViewer(viewer), lessonId),
+    submitQuiz: (_, { lessonId, answers }, { viewer, learning }) => learning.submitQuiz(requireViewer(viewer), lessonId, answers),
+  },
+
+  Subscription: {
+    courseStatsChanged: {
+      // Shared subscriptions run as anonymous: only published courses can be watched.
+      subscribe: async (_, { courseId }, { viewer, loaders, stats }) => {
+        const id = requireId(courseId, 'courseId');
+        visibleCourse(await loaders.course.load(id), viewer);
+        return stats.subscribe(id);
+      },
+      resolve: (event: { courseId: string }) => event,
+    },
+  },
+
+  CourseStats: {
+    course: async (stats, _, { loaders }) => (await loaders.course.load(stats.courseId))!,
+    enrollmentsCount: async (stats, _, { loaders }) => (await loaders.course.load(stats.courseId))?.enrollmentsCount ?? 0,
+    completionRate: async (stats, _, { loaders }) => {
+      const course = await loaders.course.load(stats.courseId);
+      return course ? completionRate(course) : 0;
+    },
+  },
+
+  Course: {
+    __resolveReference: async ({ id }, { viewer, loaders }) => {
+      const course = isId(id) ? await loaders.course.load(id.toLowerCase()) : null;
+      return course && canSee(course, viewer) ? course : null;
+    },
+    instructor: (course) => ({ id: course.instructorId }),
+    lessons: (course, _, { loaders }) => loaders.lessons.load(course.id),
+    completionRate,
+    viewerEnrollment: (course, _, { loaders }) => loaders.viewerEnrollment.load(course.id),
+  },
+
+  Lesson: {
+    quiz: (lesson, _, { loaders }) => loaders.quiz.load(lesson.id),
+  },
+
+  Quiz: {
+    questions: (quiz, _, { loaders }) => loaders.questions.load(quiz.id),
+    viewerBestAttempt: (quiz, _, { loaders }) => loaders.viewerBestAttempt.load(quiz.id),
+  },
+
+  Enrollment: {
+    course: async (enrollment, _, { loaders }) => (await loaders.course.load(enrollment.courseId))!,
+    user: (enrollment) => ({ id: enrollment.userId }),
+    enrolledAt: (enrollment) => enrollment.createdAt,
+    progress: async (enrollment, _, { loaders }) => share(enrollment.completedLessonsCount, (await loaders.course.load(enrollment.courseId))?.lessonsCount ?? 0),
+    completedLessons: (enrollment, _, { loaders }) => loaders.completedLessons.load(enrollment.id),
+  },
+
+  User: {
+    __resolveReference: ({ id }) => ({ id }),
+    enrollments: (user, args, { viewer, learning }) => learning.enrollments(viewer, user.id, pageRequest(args)),
+    coursesTaught: (user, args, { viewer, courses }) => courses.taught(viewer, user.id, pageRequest(args)),
+  },
+};
