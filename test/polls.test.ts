@@ -13,7 +13,10 @@ import { openSocket } from './support/ws.js';
 
 let supergraph: TestSupergraph;
 beforeAll(async () => {
-  supergraph = await startTestSupergraph();
+  // The 100 concurrent voters queue for a pool of 5 connections in a process that also runs
+  // the gateway and every other subgraph; on a busy machine the last ones wait longer than
+  // the gateway's default 10 s subgraph deadline, which is about load, not correctness.
+  supergraph = await startTestSupergraph({ gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '30000' } });
 }, 60_000);
 afterAll(() => supergraph.stop());
 

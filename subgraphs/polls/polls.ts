@@ -88,29 +88,32 @@ export function createPolls({ db, knownPosts, pubsub }: PollsDeps) {
       const changed = await db.$transaction(async (tx) => {
         // Shared lock on the poll: closePoll (an update of this row) waits for the votes under
         // way and every vote after it sees the poll closed, so no vote lands after a close.
-        const [poll] = await tx.$queryRaw<Array<{ closed_at: Date | null; closes_at: Date | null }>>`SELECT closed_at, closes_at FROM polls WHERE id = ${id}::uuid FOR SHARE`;
+        const [poll] = await tx.$queryRaw<Array<{ closed_at: Date | null; closes_at: Date | null; has_option: boolean }>>`
+          SELECT p.closed_at, p.closes_at, EXISTS (SELECT 1 FROM poll_options o WHERE o.id = ${option}::uuid AND o.poll_id = p.id) AS has_option
+          FROM polls p WHERE p.id = ${id}::uuid FOR SHARE OF p`;
         if (!poll) throw notFound('No poll has that id.');
         if (isClosed({ closedAt: poll.closed_at, closesAt: poll.closes_at }, new Date())) throw badUserInput('This poll is closed.', 'pollId');
-        if ((await tx.pollOption.count({ where: { id: option, pollId: id } })) === 0) throw badUserInput('optionId is not an option of this poll.', 'optionId');
+        if (!poll.has_option) throw badUserInput('optionId is not an option of this poll.', 'optionId');
 
         for (let attempt = 0; attempt < VOTE_ATTEMPTS; attempt += 1) {
-          const [previous] = await tx.$queryRaw<Array<{ option_id: string }>>`SELECT option_id FROM votes WHERE poll_id = ${id}::uuid AND user_id = ${viewer.id}::uuid FOR UPDATE`;
-          if (previous?.option_id === option) return false;
-          if (previous) {
-            await tx.$executeRaw`UPDATE votes SET option_id = ${option}::uuid, updated_at = now() WHERE poll_id = ${id}::uuid AND user_id = ${viewer.id}::uuid`;
-            // In id order, so two votes moving in opposite directions cannot deadlock.
-            const steps: Array<[string, number]> = [[previous.option_id, -1], [option, 1]];
-            steps.sort(([a], [b]) => (a < b ? -1 : 1));
-            for (const [counter, step] of steps) await tx.pollOption.updateMany({ where: { id: counter }, data: { votes: { increment: step } } });
-            return true;
-          }
-          // ON CONFLICT DO NOTHING: when the same user's concurrent first vote wins, this
-          // inserts nothing and the next round moves that vote instead.
+          // A first vote is the common case, so it is tried first. ON CONFLICT DO NOTHING: when
+          // the user voted before (or is voting at this moment), nothing is inserted and the
+          // vote is moved below.
           const { count } = await tx.vote.createMany({ data: [{ pollId: id, userId: viewer.id, optionId: option }], skipDuplicates: true });
           if (count > 0) {
             await tx.pollOption.updateMany({ where: { id: option }, data: { votes: { increment: 1 } } });
             return true;
           }
+          const [previous] = await tx.$queryRaw<Array<{ option_id: string }>>`SELECT option_id FROM votes WHERE poll_id = ${id}::uuid AND user_id = ${viewer.id}::uuid FOR UPDATE`;
+          // Gone again (a concurrent transaction rolled back its insert): try the insert again.
+          if (!previous) continue;
+          if (previous.option_id === option) return false;
+          await tx.$executeRaw`UPDATE votes SET option_id = ${option}::uuid, updated_at = now() WHERE poll_id = ${id}::uuid AND user_id = ${viewer.id}::uuid`;
+          // In id order, so two votes moving in opposite directions cannot deadlock.
+          const steps: Array<[string, number]> = [[previous.option_id, -1], [option, 1]];
+          steps.sort(([a], [b]) => (a < b ? -1 : 1));
+          for (const [counter, step] of steps) await tx.pollOption.updateMany({ where: { id: counter }, data: { votes: { increment: step } } });
+          return true;
         }
         throw new Error('vote: the viewer\'s vote kept changing under this one');
       }, TRANSACTION_OPTIONS);
