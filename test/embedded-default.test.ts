@@ -259,7 +259,7 @@ test('keeps its data and its signing key across a restart, without seeding again
   expect(after).toEqual({ users: { totalCount: users }, userByUsername: { bio: 'Kept across restarts' } });
   // A token issued before the restart still verifies: the key was kept.
   expect(dataOf(await graphql<{ me: { username: string } }>(supergraph.gatewayUrl, '{ me { username } }', {}, { token: login.login.accessToken })).me.username).toBe('grace');
-}, 120_000);
+}, 180_000);
 
 test('npm start prints its URLs and stops cleanly on Ctrl-C (SIGINT), exit code 0', async () => {
   const otherDir = mkdtempSync(join(tmpdir(), 'supergraph-sigint-'));
@@ -285,4 +285,4 @@ test('npm start prints its URLs and stops cleanly on Ctrl-C (SIGINT), exit code 
     child.kill('SIGKILL');
     rmSync(otherDir, { recursive: true, force: true });
   }
-}, 120_000);
+}, 180_000);
