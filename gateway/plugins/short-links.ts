@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CODE_SHAPE, sendClickBatch } from '../../contracts/links-internal.js';
+import type { Logger } from '../../platform/observability/logger.js';
+import { Counter } from '../../platform/observability/metrics.js';
+import type { ShortLinksSettings } from '../config.js';
+import type { GatewayPlugin } from '../plugin.js';
+import { ClickBuffer } from '../short-links/click-buffer.js';
+import { createCodeCache } from '../short-links/code-cache.js';
+import type { CachedCode, CodeCache } from '../short-links/code-cache.js';
+import { GONE, METHOD_NOT_ALLOWED, NOT_FOUND, UNAVAILABLE } from '../short-links/responses.js';
+import type { PreparedResponse } from '../short-links/responses.js';
+
+export const SHORT_LINK_PREFIX = '/s/';
+
+const OUTCOMES = ['redirected', 'not_found', 'gone', 'method_not_allowed', 'unavailable'] as const;
+
+/**
+ * The public redirect, `GET`/`HEAD /s/:code` on the gateway's port: 302 to the link's URL,
+ * 404 for a code that never existed, 410 for a deleted or expired link. Answers come from the
+ * code cache (gateway/short-links/code-cache.ts) and clicks go to the click buffer, so a
+ * visit whose code is cached does no I/O before its response is written.
+ */
+export function shortLinks(settings: ShortLinksSettings, logger: Logger): GatewayPlugin {
+  let cache: CodeCache | undefined;
+  let buffer: ClickBuffer | undefined;
+
+  return {
+    name: 'short-links',
+    routes(router, services) {
+      const linksUrl = services.subgraphUrl('links');
+      if (!linksUrl) return;
+      const redirects = new Counter({ name: 'gateway_short_link_redirects_total', help: 'Requests to /s/:code, by outcome.', labelNames: ['outcome'] as const, registers: [services.metrics] });
+      // Children bound once: a labelled inc() on the hot path would hash its labels every time.
+      const outcome = Object.fromEntries(OUTCOMES.map((name) => [name, redirects.labels(name)])) as Record<(typeof OUTCOMES)[number], { inc(): void }>;
+      const clicks = new Counter({ name: 'gateway_short_link_clicks_total', help: 'Clicks by fate: recorded (acknowledged by links) or uncounted (bots).', labelNames: ['fate'] as const, registers: [services.metrics] });
+      const lookups = new Counter({ name: 'gateway_short_link_lookups_total', help: 'Code answers fetched from the links subgraph (cache misses in both levels).', registers: [services.metrics] });
+      const codes = (cache = createCodeCache({ linksUrl, ttlMs: settings.cacheTtlMs, redisUrl: settings.redisUrl, redisPrefix: settings.redisPrefix, logger, onFetched: () => lookups.inc() }));
+      const clickBuffer = (buffer = new ClickBuffer({
+        send: (batch) => sendClickBatch(linksUrl, batch),
+        visitorHashKey: settings.visitorHashKey,
+        flushIntervalMs: settings.flushIntervalMs,
+        logger,
+        onRecorded: (n) => clicks.inc({ fate: 'recorded' }, n),
+        onUncounted: (n) => clicks.inc({ fate: 'uncounted' }, n),
+      }));
+
+      const write = (request: IncomingMessage, response: ServerResponse, prepared: PreparedResponse): void => {
+        response.writeHead(prepared.status, prepared.headers);
+        response.end(request.method === 'HEAD' ? undefined : prepared.body);
+      };
+
+      const answer = (request: IncomingMessage, response: ServerResponse, code: CachedCode): void => {
+        if (code.linkId === null) {
+          (code.response === GONE ? outcome.gone : outcome.not_found).inc();
+          return write(request, response, code.response);
+        }
+        if (code.expiresAt <= Date.now()) {
+          outcome.gone.inc();
+          return write(request, response, GONE);
+        }
+        outcome.redirected.inc();
+        write(request, response, code.response);
+        const headers = request.headers;
+        const address = (settings.trustProxy && firstForwarded(headers['x-forwarded-for'])) || request.socket.remoteAddress || '';
+        clickBuffer.record(code.linkId, headers['user-agent'] ?? '', address, headers.referer ?? '');
+      };
+
+      router.onPrefix(SHORT_LINK_PREFIX, (request, response) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          outcome.method_not_allowed.inc();
+          return write(request, response, METHOD_NOT_ALLOWED);
+        }
+        const url = request.url ?? '';
+        const query = url.indexOf('?', SHORT_LINK_PREFIX.length);
+        const code = url.slice(SHORT_LINK_PREFIX.length, query === -1 ? undefined : query);
+        // A code of another shape cannot exist: no lookup at all.
+        if (!CODE_SHAPE.test(code)) {
+          outcome.not_found.inc();
+          return write(request, response, NOT_FOUND);
+        }
+        const codeKey = code.toLowerCase();
+        const cached = codes.peek(codeKey);
+        if (cached) return answer(request, response, cached);
+        return codes.fetch(codeKey).then(
+          (fetched) => answer(request, response, fetched),
+          (error: unknown) => {
+            logger.warn('short link lookup failed', { error: (error as Error).message });
+            outcome.unavailable.inc();
+            write(request, response, UNAVAILABLE);
+          },
+        );
+      });
+    },
+    async stop() {
+      await buffer?.stop();
+      cache?.close();
+    },
+  };
+}
+
+/** The client's address as the nearest trusted proxy saw it: the first X-Forwarded-For entry. */
+function firstForwarded(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return '';
+  const comma = value.indexOf(',');
+  return (comma === -1 ? value : value.slice(0, comma)).trim();
+}
