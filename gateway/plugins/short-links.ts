@@ -60,6 +60,8 @@ export function shortLinks(settings: ShortLinksSettings, logger: Logger): Gatewa
         }
         outcome.redirected.inc();
         write(request, response, code.response);
+        // HEAD is a link checker's question, not a visit.
+        if (request.method === 'HEAD') return;
         const headers = request.headers;
         const address = (settings.trustProxy && firstForwarded(headers['x-forwarded-for'])) || request.socket.remoteAddress || '';
         clickBuffer.record(code.linkId, headers['user-agent'] ?? '', address, headers.referer ?? '');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { envBoolean, envInt, envPort, envRedisPrefix, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
 import type { Env, ProcessSettings } from '../config/env.js';
 
