@@ -29,9 +29,19 @@ export function shortLinks(settings: ShortLinksSettings, logger: Logger): Gatewa
     routes(router, services) {
       const linksUrl = services.subgraphUrl('links');
       if (!linksUrl) return;
-      const redirects = new Counter({ name: 'gateway_short_link_redirects_total', help: 'Requests to /s/:code, by outcome.', labelNames: ['outcome'] as const, registers: [services.metrics] });
-      // Children bound once: a labelled inc() on the hot path would hash its labels every time.
-      const outcome = Object.fromEntries(OUTCOMES.map((name) => [name, redirects.labels(name)])) as Record<(typeof OUTCOMES)[number], { inc(): void }>;
+      // Plain numbers on the hot path, read at each scrape: prom-client's inc() hashes and
+      // validates its labels on every call.
+      const outcome = Object.fromEntries(OUTCOMES.map((name) => [name, { n: 0, inc() { this.n += 1; } }])) as Record<(typeof OUTCOMES)[number], { n: number; inc(): void }>;
+      new Counter({
+        name: 'gateway_short_link_redirects_total',
+        help: 'Requests to /s/:code, by outcome.',
+        labelNames: ['outcome'] as const,
+        registers: [services.metrics],
+        collect() {
+          this.reset();
+          for (const name of OUTCOMES) this.inc({ outcome: name }, outcome[name].n);
+        },
+      });
       const clicks = new Counter({ name: 'gateway_short_link_clicks_total', help: 'Clicks by fate: recorded (acknowledged by links) or uncounted (bots).', labelNames: ['fate'] as const, registers: [services.metrics] });
       const lookups = new Counter({ name: 'gateway_short_link_lookups_total', help: 'Code answers fetched from the links subgraph (cache misses in both levels).', registers: [services.metrics] });
       const codes = (cache = createCodeCache({ linksUrl, ttlMs: settings.cacheTtlMs, redisUrl: settings.redisUrl, redisPrefix: settings.redisPrefix, logger, onFetched: () => lookups.inc() }));
