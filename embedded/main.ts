@@ -16,6 +16,7 @@ runMain(async () => {
     'Supergraph is up.',
     `  ${'gateway'.padEnd(width)}${supergraph.gatewayUrl}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`,
     ...Object.entries(supergraph.subgraphs).map(([name, { url }]) => `  ${`${name} subgraph`.padEnd(width)}${url}`),
+    `  ${'short links'.padEnd(width)}${new URL('/s/federation', supergraph.gatewayUrl).toString()}  (a demo link)`,
     `  ${'data'.padEnd(width)}${config.dataDir}  (delete it to start over)`,
     `  demo accounts: ${DEMO_USERS.map(({ username }) => username).join(', ')} (password "${DEMO_PASSWORD}")`,
     'Press Ctrl-C to stop.',

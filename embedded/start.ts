@@ -7,6 +7,7 @@ import type { RunningGateway } from '../gateway/server.js';
 import { composeSupergraph } from '../gateway/supergraph.js';
 import { generateSigningKeyPem } from '../platform/auth/signing-key.js';
 import type { Env } from '../platform/config/env.js';
+import { localUrl } from '../platform/http/http-server.js';
 import { InProcessBroker } from '../platform/messaging/in-process.js';
 import { createLogger } from '../platform/observability/logger.js';
 import type { RunningSubgraph } from '../platform/subgraph/graphql-server.js';
@@ -129,7 +130,14 @@ function ensureSigningKey(dataDir: string): string {
 export function startEmbedded(config: EmbeddedConfig): Promise<RunningSupergraph> {
   mkdirSync(config.dataDir, { recursive: true });
   return startSupergraph({
-    env: { NODE_ENV: config.production ? 'production' : 'development', LOG_LEVEL: config.logLevel, REDIS_URL: config.redisUrl, SEED_DEMO_DATA: 'true' },
+    env: {
+      NODE_ENV: config.production ? 'production' : 'development',
+      LOG_LEVEL: config.logLevel,
+      REDIS_URL: config.redisUrl,
+      SEED_DEMO_DATA: 'true',
+      // Short links point at this gateway (a free port is known only once it listens).
+      ...(config.port !== 0 && { SHORT_LINK_BASE_URL: localUrl(config.host, config.port, '') }),
+    },
     gatewayPort: config.port,
     gatewayHost: config.host,
     subgraphPort: (manifest) => (config.port === 0 ? 0 : manifest.port),

@@ -1,6 +1,7 @@
 import { tokenVerificationEnvSchema, verificationSettings } from '../platform/auth/verification-settings.js';
 import type { VerificationSettings } from '../platform/auth/verification-settings.js';
-import { envInt, envOptionalBoolean, envOptionalUrl, envPort, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
+import { z } from 'zod';
+import { blankAsUndefined, envBoolean, envInt, envOptionalBoolean, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
 import type { Env, ProcessSettings } from '../platform/config/env.js';
 import { projectPath } from '../platform/paths.js';
 
@@ -18,7 +19,26 @@ export interface GatewayConfig extends ProcessSettings {
   sandbox: boolean;
   subgraphTimeoutMs: number;
   corsOrigins: '*' | string[];
+  shortLinks: ShortLinksSettings;
 }
+
+/** The redirect at `/s/:code` (gateway/plugins/short-links.ts). */
+export interface ShortLinksSettings {
+  /** Shared second-level cache of code answers, and where links announces changes; unset: in-process only. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  /** The HMAC key visitors are hashed with (address + User-Agent), so a hash cannot be reversed by guessing addresses. */
+  visitorHashKey: string;
+  /** Take the client's address from the first X-Forwarded-For entry (behind a proxy that sets it). */
+  trustProxy: boolean;
+  /** How long the in-process cache keeps a code's answer (changes announced through Redis drop it sooner). */
+  cacheTtlMs: number;
+  /** How often buffered clicks are sent to links. */
+  flushIntervalMs: number;
+}
+
+/** The development default of VISITOR_HASH_KEY: anyone can read it here, so production sets its own. */
+export const DEV_VISITOR_HASH_KEY = 'dev-only-visitor-hash-key-set-VISITOR_HASH_KEY-in-production';
 
 /** `USERS_SUBGRAPH_URL`, `POSTS_SUBGRAPH_URL`, …: where a subgraph is, when not at its routing URL. */
 export const subgraphUrlVariable = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
@@ -33,6 +53,12 @@ const schema = {
   SANDBOX: envOptionalBoolean,
   SUBGRAPH_TIMEOUT_MS: envInt(10_000, 100, 300_000),
   CORS_ORIGINS: optionalString,
+  REDIS_URL: envRedisUrl,
+  REDIS_PREFIX: envRedisPrefix,
+  VISITOR_HASH_KEY: z.preprocess(blankAsUndefined, z.string().min(16, 'must be at least 16 characters').default(DEV_VISITOR_HASH_KEY)),
+  TRUST_PROXY: envBoolean(false),
+  SHORT_LINK_CACHE_TTL_MS: envInt(10_000, 0, 3_600_000),
+  CLICK_FLUSH_INTERVAL_MS: envInt(500, 10, 60_000),
 };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -59,6 +85,14 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     introspection,
     sandbox: (parsed.SANDBOX ?? !settings.production) && introspection,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+    shortLinks: {
+      redisUrl: parsed.REDIS_URL,
+      redisPrefix: parsed.REDIS_PREFIX,
+      visitorHashKey: parsed.VISITOR_HASH_KEY,
+      trustProxy: parsed.TRUST_PROXY,
+      cacheTtlMs: parsed.SHORT_LINK_CACHE_TTL_MS,
+      flushIntervalMs: parsed.CLICK_FLUSH_INTERVAL_MS,
+    },
     corsOrigins: !parsed.CORS_ORIGINS || parsed.CORS_ORIGINS === '*' ? '*' : parsed.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
   };
 }

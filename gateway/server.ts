@@ -15,6 +15,7 @@ import type { GraphQLTelemetry } from '../platform/observability/graphql-telemet
 import { createMetricsRegistry } from '../platform/observability/metrics.js';
 import type { Registry } from '../platform/observability/metrics.js';
 import { apolloLogger, createLogger } from '../platform/observability/logger.js';
+import type { Logger } from '../platform/observability/logger.js';
 import { once } from '../platform/process/run-process.js';
 import type { RunningServer } from '../platform/subgraph/graphql-server.js';
 import type { GatewayConfig } from './config.js';
@@ -27,6 +28,7 @@ import { inflightDeduplication } from './plugins/inflight-deduplication.js';
 import { gatewayMetrics } from './plugins/metrics.js';
 import { traceSubgraphFetches } from './plugins/tracing.js';
 import { operationLimits } from './plugins/limits.js';
+import { shortLinks } from './plugins/short-links.js';
 import { subgraphErrorPassThrough } from './plugins/subgraph-errors.js';
 import { subgraphTimeout } from './plugins/subgraph-timeout.js';
 import { createSubgraphTransport } from './subgraph-transport.js';
@@ -61,7 +63,7 @@ function readSupergraph(path: string): string {
 }
 
 /** The gateway's features, in the order they wrap each subgraph fetch (the first outermost). */
-function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: GraphQLTelemetry<GatewayContext>, subscriptionStats: () => EngineStats): GatewayPlugin[] {
+function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: GraphQLTelemetry<GatewayContext>, subscriptionStats: () => EngineStats, logger: Logger): GatewayPlugin[] {
   return [
     { name: 'telemetry', apollo: telemetry.plugin },
     gatewayMetrics(registry, subscriptionStats),
@@ -73,6 +75,7 @@ function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: Gr
     subgraphErrorPassThrough(),
     subgraphTimeout(config.subgraphTimeoutMs),
     operationLimits(),
+    shortLinks(config.shortLinks, logger),
   ];
 }
 
@@ -113,7 +116,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return source.url;
   }, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
-  const plugins = gatewayPlugins(config, registry, telemetry, () => engine.stats());
+  const plugins = gatewayPlugins(config, registry, telemetry, () => engine.stats(), logger);
   const transport = createSubgraphTransport();
   const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);
   const gateway = new Gateway({

@@ -43,6 +43,14 @@ export const PANELS: Panel[] = [
       ['sum by (stream) (event_dead_letters)', 'dead letters {{stream}}'],
     ],
   },
+  {
+    title: 'Short links',
+    unit: 'ops',
+    queries: [
+      ['sum by (outcome) (rate(gateway_short_link_redirects_total[1m]))', 'redirects {{outcome}}'],
+      ['sum by (fate) (rate(gateway_short_link_clicks_total[1m]))', 'clicks {{fate}}'],
+    ],
+  },
   { title: 'CPU by process', unit: 'percentunit', queries: [['sum by (service) (rate(process_cpu_seconds_total[1m]))', '{{service}}']] },
   { title: 'Memory by process', unit: 'bytes', queries: [['sum by (service) (process_resident_memory_bytes)', '{{service}}']] },
   { title: 'Event loop lag p99', unit: 's', queries: [['max by (service) (nodejs_eventloop_lag_p99_seconds)', '{{service}}']] },

@@ -83,6 +83,7 @@ describe.each([...subgraphs.map(({ name, routingUrl }) => ({ name, port: Number(
     const secret = (variable: string) => container.env!.find((entry) => entry.name === variable)?.valueFrom?.secretKeyRef;
     expect(secret('REDIS_URL')).toEqual({ name: SECRETS.redis, key: 'REDIS_URL' });
     if (name !== 'gateway') expect(secret(databaseUrlVariable(name))).toEqual({ name: SECRETS.databaseUrls, key: databaseUrlVariable(name) });
+    else expect(secret('VISITOR_HASH_KEY')).toEqual({ name: SECRETS.gateway, key: 'VISITOR_HASH_KEY' });
     expect(container.env!.filter((entry) => /URL|KEY|PASSWORD|SECRET/.test(entry.name) && entry.value !== undefined && !entry.name.endsWith('_FILE'))).toEqual([]);
   });
 });

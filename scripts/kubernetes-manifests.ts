@@ -21,7 +21,9 @@ export type KubernetesObject = IDeployment | IService | IHorizontalPodAutoscaler
 
 export const NAMESPACE = 'supergraph';
 /** Secrets the operator creates (README, "Deploying to Kubernetes"); the manifests only name them. */
-export const SECRETS = { databaseUrls: 'supergraph-database-urls', redis: 'supergraph-redis', signingKey: 'supergraph-signing-key' } as const;
+export const SECRETS = { databaseUrls: 'supergraph-database-urls', redis: 'supergraph-redis', signingKey: 'supergraph-signing-key', gateway: 'supergraph-gateway' } as const;
+/** Where short links point: the public address of the Ingress. Set it to yours. */
+export const PUBLIC_BASE_URL = 'https://supergraph.example.com';
 const CONFIG_MAP = 'supergraph-config';
 const KEY_DIR = '/keys';
 const KEY_FILE = 'jwt-signing-key.pem';
@@ -127,6 +129,7 @@ function configObjects(manifests: SubgraphManifest[]): KubernetesObject[] {
         JWKS_URL: `http://${issuer.name}:${issuer.port}/.well-known/jwks.json`,
         SANDBOX: 'false',
         INTROSPECTION: 'false',
+        SHORT_LINK_BASE_URL: PUBLIC_BASE_URL,
         ...Object.fromEntries(manifests.map((manifest) => [subgraphUrlVariable(manifest.name), subgraphUrl(manifest)])),
       },
     },
@@ -153,7 +156,20 @@ function gatewayObjects(): KubernetesObject[] {
       rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: GATEWAY_PORT } } } }] } }],
     },
   };
-  return [...workloadObjects({ name: 'gateway', port: GATEWAY_PORT, command: ['node', 'dist/gateway/main.js'], env: [secretEnv('REDIS_URL', SECRETS.redis)] }), ingress];
+  return [
+    ...workloadObjects({
+      name: 'gateway',
+      port: GATEWAY_PORT,
+      command: ['node', 'dist/gateway/main.js'],
+      env: [
+        secretEnv('REDIS_URL', SECRETS.redis),
+        secretEnv('VISITOR_HASH_KEY', SECRETS.gateway),
+        // Behind the Ingress: the visitor's address is the one it forwards.
+        { name: 'TRUST_PROXY', value: 'true' },
+      ],
+    }),
+    ingress,
+  ];
 }
 
 /** The files of deploy/kubernetes/, by name: one per process, the shared config, and kustomization.yaml. */

@@ -240,6 +240,32 @@ test('polls: a poll on a new post, votes from several accounts, each seen live w
   }
 });
 
+test('short links: the demo links are seeded, a new link redirects and its click reaches a linkStatsChanged subscriber', async () => {
+  const demo = dataOf(await graphql<{ link: { clicks: number; owner: { username: string } } }>(supergraph.gatewayUrl, '{ link(code: "federation") { clicks owner { username } } }'));
+  expect(demo.link).toEqual({ clicks: 216, owner: { username: 'ada' } });
+  const token = dataOf(
+    await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "alan", password: $p) { accessToken } }', { p: DEMO_PASSWORD }),
+  ).login.accessToken;
+  const { createLink } = dataOf(
+    await graphql<{ createLink: { code: string } }>(supergraph.gatewayUrl, 'mutation { createLink(input: { url: "https://example.com/enigma" }) { code } }', {}, { token }),
+  );
+  const socket = openSocket(supergraph.gatewayUrl);
+  try {
+    const events = socket.subscribe<{ linkStatsChanged: { clicks: number; link: { owner: { username: string } } } }>(
+      'subscription ($code: String!) { linkStatsChanged(code: $code) { clicks link { owner { username } } } }',
+      { code: createLink.code },
+    );
+    await eventually(() => supergraph.subgraphs['links']!.subscriptions.active > 0, 5_000, 'the upstream subscription');
+    const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' };
+    const redirect = await fetch(new URL(`/s/${createLink.code}`, supergraph.gatewayUrl), { redirect: 'manual', headers: browser });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('https://example.com/enigma');
+    expect(await events.next(10_000)).toEqual({ data: { linkStatsChanged: { clicks: 1, link: { owner: { username: 'alan' } } } } });
+  } finally {
+    await socket.dispose();
+  }
+});
+
 test('keeps its data and its signing key across a restart, without seeding again', async () => {
   const login = dataOf(
     await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "grace", password: $p) { accessToken } }', {

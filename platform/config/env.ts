@@ -90,3 +90,6 @@ export const envOptionalUrl = (protocols: string[]) => z.preprocess(blankAsUndef
 
 /** `REDIS_URL`: pub/sub, domain events and counters go through Redis when set, stay in the process when not. */
 export const envRedisUrl = envOptionalUrl(['redis:', 'rediss:']);
+
+/** `REDIS_PREFIX`: namespaces channels, streams and keys, so several deployments (or test runs) can share a Redis. */
+export const envRedisPrefix = z.preprocess(blankAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -').default('supergraph'));

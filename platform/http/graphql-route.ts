@@ -82,7 +82,7 @@ function graphqlErrorBody(reason: string, bodyLimit: number): unknown {
 }
 
 /** The parsed JSON body, the raw text for other content types, or an Error saying what is wrong. */
-async function readBody(request: IncomingMessage, bodyLimit: number): Promise<unknown> {
+export async function readBody(request: IncomingMessage, bodyLimit: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
   if (Number(request.headers['content-length'] ?? 0) > bodyLimit) return new Error('too large');
   const chunks: Buffer[] = [];

@@ -6,7 +6,11 @@ import type { Logger } from '../observability/logger.js';
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
 
 /** The path of a request, without its query string. */
-export const pathOf = (request: IncomingMessage): string => (request.url ?? '/').split('?', 1)[0] ?? '/';
+export function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
 
 /**
  * Which handler answers a path: an exact path first, then the longest matching prefix
@@ -44,11 +48,17 @@ export function createHttpServer(router: Router, logger: Logger): Server {
     const path = pathOf(request);
     const handler = router.match(path);
     if (!handler) return sendJson(response, 404, { error: 'Not found' });
-    Promise.resolve(handler(request, response)).catch((error: unknown) => {
+    const failed = (error: unknown): void => {
       logger.error('request handler failed', { path, error });
       if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
       else response.destroy();
-    });
+    };
+    // A handler that answers synchronously (the short-link redirect) costs no promise.
+    try {
+      handler(request, response)?.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   });
   // Longer than the usual load balancer idle timeout, so the balancer closes first.
   server.keepAliveTimeout = 65_000;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { blankAsUndefined, envBoolean, envInt, envPort, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
+import type { z } from 'zod';
+import { envBoolean, envInt, envPort, envRedisPrefix, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
 import type { Env, ProcessSettings } from '../config/env.js';
 
 /** Which subgraph, and the port it listens on unless PORT says otherwise. */
@@ -16,8 +16,7 @@ const subgraphEnvSchema = {
   ...processEnvSchema,
   DATABASE_POOL_SIZE: envInt(10, 1, 200),
   REDIS_URL: envRedisUrl,
-  /** Namespaces channels and streams, so several deployments (or test runs) can share a Redis. */
-  REDIS_PREFIX: z.preprocess(blankAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -').default('supergraph')),
+  REDIS_PREFIX: envRedisPrefix,
   SEED_DEMO_DATA: envBoolean(false),
 };
 

@@ -1,0 +1,124 @@
+import type { PrismaClient } from '../../prisma/links/generated/client.js';
+import { CODE_SHAPE, LINK_CHANGED_CHANNEL } from '../../contracts/links-internal.js';
+import type { LinkChanged, LinkResolution } from '../../contracts/links-internal.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { prismaErrorCode, TRANSACTION_OPTIONS } from '../../platform/data/database.js';
+import { conflict, forbidden, notFound } from '../../platform/errors.js';
+import { emptyConnection, keysetPage } from '../../platform/pagination.js';
+import type { PageRequest } from '../../platform/pagination.js';
+import type { PubSub } from '../../platform/messaging/pubsub.js';
+import type { CodeFilter } from './code-filter.js';
+import type { LinkConnectionModel, LinkModel } from './models.js';
+import { customCode, expiry, generatedCode, targetUrl } from './rules.js';
+
+export type Links = ReturnType<typeof createLinks>;
+
+export interface LinksDeps {
+  db: PrismaClient;
+  pubsub: PubSub;
+  codes: CodeFilter;
+  shortLinkBaseUrl: string;
+}
+
+export interface CreateLinkInput {
+  url: string;
+  customCode?: string | null | undefined;
+  expiresAt?: Date | null | undefined;
+}
+
+/** Generated codes collide once in billions; a few retries make a failure practically impossible. */
+const GENERATE_ATTEMPTS = 5;
+
+const isLive = (link: { deletedAt: Date | null; expiresAt: Date | null }, now = Date.now()): boolean => !link.deletedAt && (!link.expiresAt || link.expiresAt.getTime() > now);
+
+/** Creating, deleting and finding short links; what the redirect asks about a code. */
+export function createLinks({ db, pubsub, codes, shortLinkBaseUrl }: LinksDeps) {
+  /** After the write committed: caches drop the code's answer, other replicas learn it exists. */
+  const announce = (codeKey: string): Promise<void> => pubsub.publish(LINK_CHANGED_CHANNEL, { codeKey } satisfies LinkChanged);
+
+  async function insert(ownerId: string, url: string, code: string, expiresAt: Date | null): Promise<LinkModel | null> {
+    const codeKey = code.toLowerCase();
+    // In the filter before the row exists: a false "may exist" costs a lookup, a missing code would be a wrong 404.
+    codes.add(codeKey);
+    try {
+      return await db.link.create({ data: { ownerId, url, code, codeKey, expiresAt } });
+    } catch (error) {
+      if (prismaErrorCode(error) === 'P2002') return null;
+      throw error;
+    }
+  }
+
+  /** A link that is not deleted (expired ones included: their stats stay readable). */
+  async function byCode(code: string): Promise<LinkModel | null> {
+    if (!CODE_SHAPE.test(code)) return null;
+    const link = await db.link.findUnique({ where: { codeKey: code.toLowerCase() } });
+    return link && !link.deletedAt ? link : null;
+  }
+
+  return {
+    shortUrl: (link: LinkModel): string => `${shortLinkBaseUrl}/s/${link.code}`,
+
+    async create(viewer: Viewer, input: CreateLinkInput): Promise<LinkModel> {
+      const url = targetUrl(input.url, shortLinkBaseUrl);
+      const expiresAt = expiry(input.expiresAt);
+      let link: LinkModel | null = null;
+      if (input.customCode != null) {
+        link = await insert(viewer.id, url, customCode(input.customCode), expiresAt);
+        if (!link) throw conflict(`The code "${input.customCode}" is taken.`, 'customCode');
+      } else {
+        for (let attempt = 0; !link && attempt < GENERATE_ATTEMPTS; attempt += 1) link = await insert(viewer.id, url, generatedCode(), expiresAt);
+        if (!link) throw new Error(`no free code after ${GENERATE_ATTEMPTS} attempts`);
+      }
+      await announce(link.codeKey);
+      return link;
+    },
+
+    /** By its owner or an admin. The row stays (the code is never reissued and answers 410). */
+    async delete(viewer: Viewer, code: string): Promise<true> {
+      const codeKey = code.toLowerCase();
+      await db.$transaction(async (tx) => {
+        const [link] = await tx.$queryRaw<Array<{ id: string; owner_id: string; deleted_at: Date | null }>>`SELECT id, owner_id, deleted_at FROM links WHERE code_key = ${codeKey} FOR UPDATE`;
+        if (!link || link.deleted_at) throw notFound('No link has that code.');
+        if (link.owner_id !== viewer.id && viewer.role !== 'ADMIN') throw forbidden('Only the link\'s owner or an admin can delete it.');
+        await tx.link.update({ where: { id: link.id }, data: { deletedAt: new Date() } });
+      }, TRANSACTION_OPTIONS);
+      await announce(codeKey);
+      return true;
+    },
+
+    byCode,
+
+    async requireByCode(code: string): Promise<LinkModel> {
+      const link = await byCode(code);
+      if (!link) throw notFound('No link has that code.');
+      return link;
+    },
+
+    /** The user's links, newest first, for the user themself and admins; empty for anyone else. */
+    ownedBy(viewer: Viewer | null, ownerId: string, request: PageRequest): Promise<LinkConnectionModel> {
+      if (!viewer || (viewer.id !== ownerId && viewer.role !== 'ADMIN')) return Promise.resolve(emptyConnection());
+      return keysetPage(request, 'id', ({ where, ...args }) => db.link.findMany({ where: { ownerId, deletedAt: null, ...where }, ...args }), (link) => link);
+    },
+
+    /** The most clicked live links: the (clicks, id) index read in order, never a count of clicks. */
+    async top(first: number): Promise<LinkModel[]> {
+      if (first === 0) return [];
+      return db.link.findMany({
+        where: { deletedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+        orderBy: [{ clicks: 'desc' }, { id: 'desc' }],
+        take: first,
+      });
+    },
+
+    /** What the redirect needs about a code. Codes the filter has never seen cost no query. */
+    async resolve(code: string): Promise<LinkResolution> {
+      if (!CODE_SHAPE.test(code)) return { status: 'unknown' };
+      const codeKey = code.toLowerCase();
+      if (!codes.mayExist(codeKey)) return { status: 'unknown' };
+      const link = await db.link.findUnique({ where: { codeKey }, select: { id: true, url: true, expiresAt: true, deletedAt: true } });
+      if (!link) return { status: 'unknown' };
+      if (!isLive(link)) return { status: 'gone' };
+      return { status: 'active', linkId: link.id, url: link.url, expiresAt: link.expiresAt?.getTime() ?? null };
+    },
+  };
+}

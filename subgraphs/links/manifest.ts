@@ -1,0 +1,15 @@
+import type { SubgraphManifest } from '../../platform/subgraph/manifest.js';
+import { loadLinksConfig } from './config.js';
+import { startLinksSubgraph } from './subgraph.js';
+
+export const manifest: SubgraphManifest = {
+  name: 'links',
+  port: 4005,
+  mappers: {
+    Link: 'LinkModel',
+    LinkConnection: 'LinkConnectionModel',
+    LinkStats: 'LinkStatsModel',
+    User: 'UserReference',
+  },
+  start: (env, runtime = {}) => startLinksSubgraph(loadLinksConfig(env, manifest), runtime),
+};
