@@ -12,7 +12,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
-  testTimeout: 30_000,
+  // Generous: a supergraph of six subgraphs starts in seconds alone, far slower on a shared machine.
+  testTimeout: 60_000,
   // Integration tests start servers; one worker per core keeps them from starving each other.
   maxWorkers: '100%',
   projects: [

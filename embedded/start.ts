@@ -17,7 +17,7 @@ import { readSupergraphConfig } from '../platform/supergraph-config.js';
 import type { SubgraphEntry } from '../platform/supergraph-config.js';
 import { loadManifests } from '../subgraphs/manifests.js';
 import type { EmbeddedConfig } from './config.js';
-import { openEmbeddedDatabase } from './pglite.js';
+import { initializeDataDirs, openEmbeddedDatabase } from './pglite.js';
 
 export interface RunningSupergraph {
   gatewayUrl: string;
@@ -127,8 +127,9 @@ function ensureSigningKey(dataDir: string): string {
  * data seeded into each on first run. Subgraphs take ports 4001–4006, or free ports when
  * the gateway's port is 0.
  */
-export function startEmbedded(config: EmbeddedConfig): Promise<RunningSupergraph> {
+export async function startEmbedded(config: EmbeddedConfig): Promise<RunningSupergraph> {
   mkdirSync(config.dataDir, { recursive: true });
+  await initializeDataDirs(readSupergraphConfig().map(({ name }) => join(config.dataDir, name)));
   return startSupergraph({
     env: {
       NODE_ENV: config.production ? 'production' : 'development',

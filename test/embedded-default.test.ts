@@ -25,7 +25,7 @@ beforeAll(async () => {
   supergraph = await startEmbedded(config);
 }, 180_000);
 afterAll(async () => {
-  await supergraph.stop();
+  await supergraph?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -34,7 +34,7 @@ test('when a subgraph restarts, the gateway subscribes again and clients keep th
     await socket.dispose();
     await supergraph.stop();
   }
-}, 30_000);
+}, 90_000);
 
 test('when Redis restarts, delivery resumes', async () => {
   const redis = await startOwnRedis();
@@ -60,7 +60,7 @@ test('when Redis restarts, delivery resumes', async () => {
     await supergraph.stop();
     await redis.stop();
   }
-}, 45_000);
+}, 90_000);
 
 test('with Redis, an event published by one replica reaches subscribers connected through another', async () => {
   const supergraph = await startTestSupergraph();
@@ -86,4 +86,4 @@ test('with Redis, an event published by one replica reaches subscribers connecte
     await socket.dispose();
     await supergraph.stop();
   }
-}, 30_000);
+}, 90_000);
