@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/supergraph.yaml /app/supergraph.graphql ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The live-stats page and GraphiQL, bundled by `npm run build` (served at / and /graphiql).
+COPY --from=build /app/web/dist ./web/dist
 # Read at run time: each subgraph's SDL and each domain's SQL migrations.
 COPY --from=build /app/subgraphs ./subgraphs
 COPY --from=build /app/prisma ./prisma

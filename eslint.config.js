@@ -30,8 +30,9 @@ export default tseslint.config(
   // Registers the TypeScript parser for imported files too: without it no-cycle sees no edges.
   importX.flatConfigs.typescript,
   {
-    files: ['**/*.ts'],
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    files: ['**/*.ts', '**/*.tsx'],
+    // web/ has its own tsconfig (DOM, JSX, bundler resolution): esbuild bundles it, Node never loads it.
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['./tsconfig.json', './web/tsconfig.json'], noWarnOnMultipleProjects: true })] },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-default-export': 'error',

@@ -11,10 +11,15 @@ runMain(async () => {
   const tracing = startTracing({ serviceName: 'supergraph', endpoint: config.otlpEndpoint });
   const supergraph = await startEmbedded(config);
   const width = Math.max(...Object.keys(supergraph.subgraphs).map((name) => name.length)) + 10;
+  const { sandbox, graphiql } = supergraph.gateway.explorers;
+  const origin = new URL(supergraph.gatewayUrl).origin;
   const lines = [
     '',
     'Supergraph is up.',
-    `  ${'gateway'.padEnd(width)}${supergraph.gatewayUrl}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`,
+    `  ${'live stats'.padEnd(width)}${origin}/  (the web page: counters and charts that move)`,
+    `  ${'gateway'.padEnd(width)}${supergraph.gatewayUrl}${sandbox ? '  (open it in a browser for Apollo Sandbox)' : ''}`,
+    // Sandbox loads from Apollo's CDN; GraphiQL is bundled here and works offline.
+    ...(graphiql ? [`  ${'GraphiQL'.padEnd(width)}${origin}/graphiql  (the explorer that works offline)`] : []),
     ...Object.entries(supergraph.subgraphs).map(([name, { url }]) => `  ${`${name} subgraph`.padEnd(width)}${url}`),
     `  ${'short links'.padEnd(width)}${new URL('/s/federation', supergraph.gatewayUrl).toString()}  (a demo link)`,
     `  ${'data'.padEnd(width)}${config.dataDir}  (delete it to start over)`,

@@ -5,8 +5,11 @@ test('development defaults: Sandbox and introspection on, JWKS from the users su
   expect(config).toMatchObject({ port: 4000, production: false, introspection: true, sandbox: true, verification: { key: { jwksUrl: 'http://localhost:4001/.well-known/jwks.json' } } });
 });
 
-test('production turns Sandbox and introspection off unless asked for', () => {
-  expect(loadGatewayConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false });
+test('production turns Sandbox, GraphiQL and introspection off unless asked for', () => {
+  expect(loadGatewayConfig({})).toMatchObject({ graphiql: true });
+  expect(loadGatewayConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false, graphiql: false });
+  expect(loadGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' })).toMatchObject({ graphiql: true, sandbox: false });
+  expect(loadGatewayConfig({ GRAPHIQL: 'true', INTROSPECTION: 'false' })).toMatchObject({ graphiql: false });
   expect(loadGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', SANDBOX: 'true' })).toMatchObject({ introspection: true, sandbox: true });
   expect(loadGatewayConfig({ SANDBOX: 'true', INTROSPECTION: 'false' })).toMatchObject({ sandbox: false });
 });

@@ -17,6 +17,8 @@ export interface GatewayConfig extends ProcessSettings {
   verification: VerificationSettings;
   introspection: boolean;
   sandbox: boolean;
+  /** The locally bundled GraphiQL at `/graphiql`: the explorer that works offline. */
+  graphiql: boolean;
   subgraphTimeoutMs: number;
   corsOrigins: '*' | string[];
   shortLinks: ShortLinksSettings;
@@ -51,6 +53,7 @@ const schema = {
   SUPERGRAPH_PATH: optionalString,
   INTROSPECTION: envOptionalBoolean,
   SANDBOX: envOptionalBoolean,
+  GRAPHIQL: envOptionalBoolean,
   SUBGRAPH_TIMEOUT_MS: envInt(10_000, 100, 300_000),
   CORS_ORIGINS: optionalString,
   REDIS_URL: envRedisUrl,
@@ -84,6 +87,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     verification: verificationSettings(parsed, usersUrl ? `${new URL(usersUrl).origin}/.well-known/jwks.json` : undefined),
     introspection,
     sandbox: (parsed.SANDBOX ?? !settings.production) && introspection,
+    // GraphiQL is Sandbox without the CDN: the same development tool, so the same rule.
+    graphiql: (parsed.GRAPHIQL ?? !settings.production) && introspection,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
     shortLinks: {
       redisUrl: parsed.REDIS_URL,

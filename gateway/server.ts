@@ -24,7 +24,9 @@ import { SubgraphDataSource } from './data-source.js';
 import { apolloPlugins, composeSubgraphFetch } from './plugin.js';
 import type { GatewayPlugin, GatewayServices } from './plugin.js';
 import { forwardAuthorization } from './plugins/forward-authorization.js';
+import { graphiql } from './plugins/graphiql.js';
 import { inflightDeduplication } from './plugins/inflight-deduplication.js';
+import { livePage } from './plugins/live-page.js';
 import { gatewayMetrics } from './plugins/metrics.js';
 import { traceSubgraphFetches } from './plugins/tracing.js';
 import { operationLimits } from './plugins/limits.js';
@@ -44,6 +46,8 @@ export interface RunningGateway extends RunningServer {
   subscriptionStats(): EngineStats;
   /** Where features (the live-stats page, short links, metrics) add their routes. */
   router: Router;
+  /** The browser tools this gateway serves beside the API, for the startup banner. */
+  explorers: { sandbox: boolean; graphiql: boolean };
 }
 
 /** `@apollo/gateway` whose results carry every error as an error (see value-completion.ts). */
@@ -76,6 +80,8 @@ function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: Gr
     subgraphTimeout(config.subgraphTimeoutMs),
     operationLimits(),
     shortLinks(config.shortLinks, logger),
+    livePage(),
+    ...(config.graphiql ? [graphiql()] : []),
   ];
 }
 
@@ -178,6 +184,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     url,
     port,
     router,
+    explorers: { sandbox: config.sandbox, graphiql: config.graphiql },
     subscriptionStats: () => engine.stats(),
     stop: once(async () => {
       await probes.drain(config.shutdownDelayMs);
