@@ -1,7 +1,7 @@
 import { tokenVerificationEnvSchema, verificationSettings } from '../platform/auth/verification-settings.js';
 import type { VerificationSettings } from '../platform/auth/verification-settings.js';
 import { z } from 'zod';
-import { blankAsUndefined, envBoolean, envInt, envOptionalBoolean, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
+import { blankAsUndefined, envInt, envOptionalBoolean, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
 import type { Env, ProcessSettings } from '../platform/config/env.js';
 import { projectPath } from '../platform/paths.js';
 
@@ -22,6 +22,34 @@ export interface GatewayConfig extends ProcessSettings {
   subgraphTimeoutMs: number;
   corsOrigins: '*' | string[];
   shortLinks: ShortLinksSettings;
+  /** Shared rate-limit counters when set; each replica counts alone when not. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  /** Proxies in front of the gateway whose `X-Forwarded-For` entry is trusted (0: the socket's address is the client's). */
+  trustedProxyHops: number;
+  security: SecuritySettings;
+}
+
+/** Every limit the gateway applies to clients (README, "Security"). */
+export interface SecuritySettings {
+  /** Refused before parsing: graphql-armor's max-tokens / max-directives / max-aliases / character limit, and a nesting bound. */
+  maxCharacters: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxAliases: number;
+  maxNesting: number;
+  /** Root fields of one mutation request (each may write). */
+  maxRootMutationFields: number;
+  /** Bytes of subgraph responses one request may gather (HTTP and WebSocket queries alike). */
+  maxResponseBytes: number;
+  /** Bytes a WebSocket client may leave unread before results are refused. */
+  wsMaxBufferedBytes: number;
+  /** Sockets and subscriptions one client may hold: per address, and per user when signed in. */
+  wsMaxSocketsPerClient: number;
+  wsMaxSubscriptionsPerClient: number;
+  /** Operations per client (address, and user when signed in) per window; 0 turns rate limiting off. */
+  rateLimitMax: number;
+  rateLimitWindowSeconds: number;
 }
 
 /** The redirect at `/s/:code` (gateway/plugins/short-links.ts). */
@@ -32,7 +60,8 @@ export interface ShortLinksSettings {
   /** The HMAC key visitors are hashed with (address + User-Agent), so a hash cannot be reversed by guessing addresses. */
   visitorHashKey: string;
   /** Take the client's address from the first X-Forwarded-For entry (behind a proxy that sets it). */
-  trustProxy: boolean;
+  /** As `GatewayConfig.trustedProxyHops`: where the visitor's address comes from. */
+  trustedProxyHops: number;
   /** How long the in-process cache keeps a code's answer (changes announced through Redis drop it sooner). */
   cacheTtlMs: number;
   /** How often buffered clicks are sent to links. */
@@ -59,9 +88,21 @@ const schema = {
   REDIS_URL: envRedisUrl,
   REDIS_PREFIX: envRedisPrefix,
   VISITOR_HASH_KEY: z.preprocess(blankAsUndefined, z.string().min(16, 'must be at least 16 characters').default(DEV_VISITOR_HASH_KEY)),
-  TRUST_PROXY: envBoolean(false),
   SHORT_LINK_CACHE_TTL_MS: envInt(10_000, 0, 3_600_000),
   CLICK_FLUSH_INTERVAL_MS: envInt(500, 10, 60_000),
+  TRUSTED_PROXY_HOPS: envInt(0, 0, 10),
+  MAX_QUERY_CHARACTERS: envInt(100_000, 1_000, 1_048_576),
+  MAX_TOKENS: envInt(15_000, 100, 1_000_000),
+  MAX_DIRECTIVES: envInt(50, 1, 10_000),
+  MAX_ALIASES: envInt(30, 1, 10_000),
+  MAX_NESTING: envInt(100, 10, 10_000),
+  MAX_ROOT_MUTATION_FIELDS: envInt(10, 1, 1_000),
+  MAX_RESPONSE_BYTES: envInt(5 * 1024 * 1024, 1_024, 1_073_741_824),
+  WS_MAX_BUFFERED_BYTES: envInt(4 * 1024 * 1024, 1_024, 1_073_741_824),
+  WS_MAX_SOCKETS_PER_CLIENT: envInt(50, 1, 100_000),
+  WS_MAX_SUBSCRIPTIONS_PER_CLIENT: envInt(500, 1, 100_000),
+  RATE_LIMIT_MAX: envInt(3_000, 0, 10_000_000),
+  RATE_LIMIT_WINDOW_SECONDS: envInt(60, 1, 86_400),
 };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -94,10 +135,27 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       redisUrl: parsed.REDIS_URL,
       redisPrefix: parsed.REDIS_PREFIX,
       visitorHashKey: parsed.VISITOR_HASH_KEY,
-      trustProxy: parsed.TRUST_PROXY,
+      trustedProxyHops: parsed.TRUSTED_PROXY_HOPS,
       cacheTtlMs: parsed.SHORT_LINK_CACHE_TTL_MS,
       flushIntervalMs: parsed.CLICK_FLUSH_INTERVAL_MS,
     },
     corsOrigins: !parsed.CORS_ORIGINS || parsed.CORS_ORIGINS === '*' ? '*' : parsed.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.REDIS_PREFIX,
+    trustedProxyHops: parsed.TRUSTED_PROXY_HOPS,
+    security: {
+      maxCharacters: parsed.MAX_QUERY_CHARACTERS,
+      maxTokens: parsed.MAX_TOKENS,
+      maxDirectives: parsed.MAX_DIRECTIVES,
+      maxAliases: parsed.MAX_ALIASES,
+      maxNesting: parsed.MAX_NESTING,
+      maxRootMutationFields: parsed.MAX_ROOT_MUTATION_FIELDS,
+      maxResponseBytes: parsed.MAX_RESPONSE_BYTES,
+      wsMaxBufferedBytes: parsed.WS_MAX_BUFFERED_BYTES,
+      wsMaxSocketsPerClient: parsed.WS_MAX_SOCKETS_PER_CLIENT,
+      wsMaxSubscriptionsPerClient: parsed.WS_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      rateLimitMax: parsed.RATE_LIMIT_MAX,
+      rateLimitWindowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS,
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Router } from '../platform/http/http-server.js';
 import type { Registry } from '../platform/observability/metrics.js';
+import type { ClientIdentity } from './client.js';
 import type { GatewayContext } from './context.js';
 
 /** One fetch of a query plan, on its way to a subgraph. */
@@ -18,6 +19,14 @@ export interface SubgraphRequest {
   context: GatewayContext;
   /** How long the subgraph has to answer; unset, it has as long as it takes. */
   timeoutMs?: number;
+  /** Bytes of answer the client's request may still take: the transport stops reading past it. */
+  budget?: ResponseBudget;
+}
+
+/** What is left of one client request's response-size budget, shared by all its fetches. */
+export interface ResponseBudget {
+  remainingBytes: number;
+  readonly maxBytes: number;
 }
 
 /** A subgraph's GraphQL answer. */
@@ -41,6 +50,8 @@ export interface GatewayPlugin {
   wrapSubgraphFetch?: (next: SubgraphFetch) => SubgraphFetch;
   /** Adds HTTP routes on the gateway's port, beside `/graphql` (short links, metrics, the web page). */
   routes?: (router: Router, gateway: GatewayServices) => void;
+  /** Admits or refuses (throwing a GraphQLError) each client operation, over HTTP and WebSocket, before any work. */
+  admit?: (client: ClientIdentity) => Promise<void>;
   /** Releases what the plugin holds (timers, buffers to flush), when the gateway stops. */
   stop?: () => Promise<void>;
 }

@@ -16,6 +16,14 @@ import { createMetricsRegistry } from '../platform/observability/metrics.js';
 import type { Registry } from '../platform/observability/metrics.js';
 import { apolloLogger, createLogger } from '../platform/observability/logger.js';
 import type { Logger } from '../platform/observability/logger.js';
+import { originAllowed } from '../platform/http/cors.js';
+import { clientAddress } from './client.js';
+import type { ClientIdentity } from './client.js';
+import { clientErrors } from './plugins/client-errors.js';
+import { documentLimits } from './plugins/document-limits.js';
+import { rateLimit } from './plugins/rate-limit.js';
+import { responseBudget } from './plugins/response-budget.js';
+import { hideSchemaHints } from './plugins/schema-hints.js';
 import { once } from '../platform/process/run-process.js';
 import type { RunningServer } from '../platform/subgraph/graphql-server.js';
 import type { GatewayConfig } from './config.js';
@@ -68,17 +76,31 @@ function readSupergraph(path: string): string {
 
 /** The gateway's features, in the order they wrap each subgraph fetch (the first outermost). */
 function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: GraphQLTelemetry<GatewayContext>, subscriptionStats: () => EngineStats, logger: Logger): GatewayPlugin[] {
+  const { security } = config;
   return [
+    // Before telemetry: a client's mistake gets its code before errors are counted and logged.
+    clientErrors(),
     { name: 'telemetry', apollo: telemetry.plugin },
+    rateLimit({
+      max: security.rateLimitMax,
+      windowSeconds: security.rateLimitWindowSeconds,
+      redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
+      logger,
+      onRejected: telemetry.countRejections,
+    }),
+    documentLimits(security, telemetry.countRejections),
     gatewayMetrics(registry, subscriptionStats),
     forwardAuthorization(),
     // Inside forward-authorization: requests with other credentials are never shared.
     inflightDeduplication(),
+    // Inside de-duplication: a shared fetch is read once, against the first request's budget.
+    responseBudget(security.maxResponseBytes),
     // Inside de-duplication: each request's own traceparent would keep identical fetches apart.
     traceSubgraphFetches(),
     subgraphErrorPassThrough(),
     subgraphTimeout(config.subgraphTimeoutMs),
-    operationLimits(),
+    operationLimits(security),
     shortLinks(config.shortLinks, logger),
     livePage(),
     ...(config.graphiql ? [graphiql()] : []),
@@ -123,6 +145,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   }, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
   const plugins = gatewayPlugins(config, registry, telemetry, () => engine.stats(), logger);
+  const admit = async (client: ClientIdentity): Promise<void> => {
+    for (const plugin of plugins) await plugin.admit?.(client);
+  };
   const transport = createSubgraphTransport();
   const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);
   const gateway = new Gateway({
@@ -140,10 +165,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     // Without introspection, "did you mean …?" hints would leak the schema anyway.
     hideSchemaDetailsFromClientErrors: !config.introspection,
     csrfPrevention: true,
+    // graphql-js stops lexing past this many tokens: a parse costs no more than that.
+    parseOptions: { maxTokens: config.security.maxTokens },
     includeStacktraceInErrorResponses: !config.production,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: (formatted) => formatError(formatted, { production: config.production }),
+    formatError: (formatted) => formatError(config.introspection ? formatted : hideSchemaHints(formatted), { production: config.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
@@ -155,11 +182,20 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
   router.on(
     GRAPHQL_PATH,
-    graphqlHandler(apollo, async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }), {
-      cors: { origins: config.corsOrigins },
-      bodyLimit: CLIENT_BODY_LIMIT,
-      tracerName: 'gateway',
-    }),
+    graphqlHandler(
+      apollo,
+      async (request) => {
+        const viewer = await requestViewer(request, verifier);
+        // Here, before Apollo Server parses anything: a refusal is thrown as HTTP 429.
+        await admit({ address: clientAddress(request, config.trustedProxyHops), userId: viewer?.id });
+        return { viewer, authorization: request.headers.authorization };
+      },
+      {
+        cors: { origins: config.corsOrigins },
+        bodyLimit: CLIENT_BODY_LIMIT,
+        tracerName: 'gateway',
+      },
+    ),
   );
   const probes = serveProbes(router, () => failingChecks(subgraphsReady(dataSources)));
   const services: GatewayServices = { subgraphUrl: (name) => dataSources[name]?.url, metrics: registry };
@@ -175,6 +211,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     production: config.production,
     logger,
     onRejected: telemetry.countRejections,
+    admit,
+    trustedProxyHops: config.trustedProxyHops,
+    limits: config.security,
+    allowOrigin: (origin) => originAllowed(origin, { origins: config.corsOrigins }),
   });
 
   const port = await listen(httpServer, config.port, config.host);

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
-import type { SubgraphFetch, SubgraphResponse } from './plugin.js';
+import type { ResponseBudget, SubgraphFetch, SubgraphResponse } from './plugin.js';
 
 /** A subgraph answered with an HTTP status other than 2xx. */
 export class SubgraphHttpError extends GraphQLError {
@@ -16,6 +16,20 @@ export class SubgraphHttpError extends GraphQLError {
   }
 }
 
+/** The body as text, refusing (and no longer reading) once it passes what is left of `budget`. */
+async function readWithin(body: AsyncIterable<Buffer> & { destroy(): unknown }, budget: ResponseBudget): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) {
+    budget.remainingBytes -= chunk.length;
+    if (budget.remainingBytes < 0) {
+      body.destroy();
+      throw new GraphQLError(`The response would be larger than ${budget.maxBytes} bytes; ask for less.`, { extensions: { code: 'BAD_USER_INPUT', limit: 'response_bytes' } });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export interface SubgraphTransport {
   fetch: SubgraphFetch;
   close(): Promise<void>;
@@ -28,7 +42,7 @@ export interface SubgraphTransport {
  */
 export function createSubgraphTransport(): SubgraphTransport {
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 256 });
-  const fetch: SubgraphFetch = async ({ url, query, variables, operationName, headers, timeoutMs }) => {
+  const fetch: SubgraphFetch = async ({ url, query, variables, operationName, headers, timeoutMs, budget }) => {
     const target = new URL(url);
     const { statusCode, headers: responseHeaders, body } = await agent.request({
       origin: target.origin,
@@ -38,7 +52,7 @@ export function createSubgraphTransport(): SubgraphTransport {
       body: JSON.stringify({ query, variables, operationName }),
       ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
     });
-    const text = await body.text();
+    const text = budget ? await readWithin(body, budget) : await body.text();
     const isJson = /^application\/(graphql-response\+)?json/.test(String(responseHeaders['content-type'] ?? ''));
     const parsed: unknown = isJson ? JSON.parse(text) : text;
     if (statusCode < 200 || statusCode >= 300) throw new SubgraphHttpError(statusCode, parsed, url);

@@ -5,22 +5,29 @@ import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLFormattedErro
 import type { TokenVerifier } from '../platform/auth/token-verifier.js';
 import { formatError } from '../platform/errors.js';
 import { GRAPHQL_PATH } from '../platform/http/graphql-route.js';
-import { authenticateConnection, serveGraphqlWs } from '../platform/http/graphql-ws.js';
+import { authenticateConnection, mapAsyncIterator, serveGraphqlWs } from '../platform/http/graphql-ws.js';
 import type { ConnectionIdentity, SocketContext } from '../platform/http/graphql-ws.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { GatewayContext } from './context.js';
+import { clientAddress } from './client.js';
+import type { ClientIdentity } from './client.js';
+import type { SecuritySettings } from './config.js';
+import { documentLimitErrors } from './plugins/document-limits.js';
 import { limitErrors } from './plugins/limits.js';
+import { withoutSchemaHints } from './plugins/schema-hints.js';
+import { ClientQuotas } from './subscriptions/client-quotas.js';
 import type { SubscriptionEngine } from './subscriptions/engine.js';
 import type { SubscriptionPlanner } from './subscriptions/planner.js';
 
 /** Subscriptions one socket may hold at once. */
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
-/** Bytes a client may leave unread before its subscriptions are ended as too slow. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** graphql-ws closes a socket the client's quota has no room for with this (as HTTP's 429). */
+const TOO_MANY_SOCKETS = 4429;
 
 interface OperationContext {
   query: string;
   identity: ConnectionIdentity;
+  client: ClientIdentity;
   send(resultJson: string): boolean;
 }
 
@@ -35,12 +42,16 @@ export interface GatewayWebSocketOptions {
   logger: Logger;
   /** Told of operations refused by a limit, for the same metric as HTTP's refusals. */
   onRejected: (errors: readonly GraphQLError[]) => void;
+  /** Refuses an operation before any work (rate limiting), as for HTTP. */
+  admit: (client: ClientIdentity) => Promise<void>;
+  trustedProxyHops: number;
+  limits: SecuritySettings;
+  allowOrigin: (origin: string) => boolean;
 }
 
 const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-/** Without introspection, "Did you mean …?" would reveal the schema: as over HTTP, it is left out. */
-const withoutSuggestions = (message: string): string => message.replace(/ Did you mean .+\?$/, '');
+const rateLimitedError = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } });
 
 /**
  * graphql-ws on the gateway's `/graphql`. graphql-ws runs outside Apollo Server's request
@@ -56,9 +67,39 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
   const format = (errors: ReadonlyArray<GraphQLError | GraphQLFormattedError>): GraphQLFormattedError[] =>
     errors.map((error) => (error instanceof GraphQLError ? formatError(error.toJSON(), { production }) : error));
 
-  const onSubscribe = (ctx: SocketContext, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
+  const { limits } = options;
+  const hints = (message: string): string => (options.introspection ? message : withoutSchemaHints(message));
+  const sockets = new ClientQuotas(limits.wsMaxSocketsPerClient);
+  const subscriptions = new ClientQuotas(limits.wsMaxSubscriptionsPerClient);
+  const clientOf = (ctx: SocketContext): ClientIdentity => ({ address: clientAddress(ctx.extra.request, options.trustedProxyHops), userId: ctx.extra.identity?.viewer?.id });
+  /** Results waiting in the socket's send buffer past the limit: the client is not reading them. */
+  const unreadPastLimit = (ctx: SocketContext): boolean => ctx.extra.socket.bufferedAmount > limits.wsMaxBufferedBytes;
+
+  const onConnect = async (ctx: SocketContext): Promise<boolean> => {
+    if (!(await authenticateConnection(ctx, verifier))) return false;
+    const release = sockets.acquire(clientOf(ctx));
+    if (!release) {
+      ctx.extra.socket.close(TOO_MANY_SOCKETS, 'Too many sockets from this client');
+      return false;
+    }
+    ctx.extra.socket.once('close', release);
+    return true;
+  };
+
+  const onSubscribe = async (ctx: SocketContext, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
     if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      return [new GraphQLError(`A socket may hold at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions.`, { extensions: { code: 'RATE_LIMITED' } })];
+      return [rateLimitedError(`A socket may hold at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions.`)];
+    }
+    try {
+      await options.admit(clientOf(ctx));
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
+    const tooBig = documentLimitErrors(payload.query, limits);
+    if (tooBig.length > 0) {
+      options.onRejected(tooBig);
+      return tooBig;
     }
     let document: DocumentNode;
     try {
@@ -67,16 +108,16 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       return [badInput(error instanceof Error ? error.message : 'The operation cannot be parsed.')];
     }
     const validationErrors = validate(planner.apiSchema, document, rules);
-    if (validationErrors.length > 0) return validationErrors.map((error) => badInput(options.introspection ? error.message : withoutSuggestions(error.message)));
+    if (validationErrors.length > 0) return validationErrors.map((error) => badInput(hints(error.message)));
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation) return [badInput('The document must hold exactly one operation, or operationName must pick one.')];
     const coerced = getVariableValues(planner.apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
-    if (coerced.errors) return coerced.errors.map((error) => badInput(error.message));
-    const limits = limitErrors(planner.apiSchema, document, coerced.coerced, operationName);
-    if (limits.length > 0) {
-      options.onRejected(limits);
-      return limits;
+    if (coerced.errors) return coerced.errors.map((error) => badInput(hints(error.message)));
+    const refused = limitErrors(planner.apiSchema, document, coerced.coerced, operationName, limits);
+    if (refused.length > 0) {
+      options.onRejected(refused);
+      return refused;
     }
     const socket = ctx.extra.socket;
     // A graphql-ws `next` message around a result serialised once for every client of a topic.
@@ -85,9 +126,10 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       // Printed, so clients that format one operation differently still share it.
       query: print(document),
       identity: ctx.extra.identity ?? { viewer: null, authorization: undefined },
+      client: clientOf(ctx),
       send: (resultJson) => {
         if (socket.readyState !== socket.OPEN) return true;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return false;
+        if (socket.bufferedAmount > limits.wsMaxBufferedBytes) return false;
         socket.send(`${prefix}${resultJson}}`);
         return true;
       },
@@ -96,13 +138,17 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
   };
 
   return serveGraphqlWs(options.httpServer, GRAPHQL_PATH, {
-    onConnect: (ctx) => authenticateConnection(ctx, verifier),
+    onConnect,
     onSubscribe,
     subscribe: (args) => {
-      const { query, identity, send } = args.contextValue as OperationContext;
+      const { query, identity, send, client } = args.contextValue as OperationContext;
+      const release = subscriptions.acquire(client);
+      if (!release) return { errors: [rateLimitedError('This client holds as many subscriptions as it may; end one first.')] };
       try {
-        return engine.subscribe({ query, document: args.document, operationName: args.operationName ?? undefined, variables: args.variableValues ?? {}, identity, send });
+        const events = engine.subscribe({ query, document: args.document, operationName: args.operationName ?? undefined, variables: args.variableValues ?? {}, identity, send });
+        return mapAsyncIterator(events, (result) => result, release);
       } catch (error) {
+        release();
         if (error instanceof GraphQLError) return { errors: [error] };
         options.logger.error('subscription could not be planned', { error });
         return { errors: [new GraphQLError('The subscription could not be planned.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
@@ -118,7 +164,11 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       // Apollo Server already formatted these errors; they pass through as they are.
       return response.body.singleResult as ExecutionResult;
     },
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
+    onNext: (ctx, _id, _payload, _args, result) => {
+      // A client that does not read its results would have the gateway hold them all: past the limit, a small error goes instead.
+      if (unreadPastLimit(ctx)) return { errors: format([rateLimitedError('Earlier results on this socket are still unread; read them first.')]) };
+      return result.errors ? { ...result, errors: format(result.errors) } : result;
+    },
     onError: (_ctx, _id, _payload, errors) => format(errors),
-  });
+  }, { allowOrigin: options.allowOrigin, logger: options.logger });
 }

@@ -17,7 +17,10 @@ test('in production client errors keep their message and public extensions only'
 test.each([
   ['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT'],
   ['GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT'],
-  ['PERSISTED_QUERY_NOT_FOUND', 'BAD_USER_INPUT'],
+  // Apollo Client's APQ link retries with the full query only on this exact code.
+  ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_FOUND'],
+  ['PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_SUPPORTED'],
+  ['OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT'],
   ['DOWNSTREAM_SERVICE_ERROR', 'INTERNAL_SERVER_ERROR'],
   [undefined, 'INTERNAL_SERVER_ERROR'],
   ['CONFLICT', 'CONFLICT'],

@@ -14,7 +14,12 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-const KNOWN_CODES = new Set<string>(ERROR_CODES);
+/** Codes clients act on by protocol: Apollo Client's APQ link resends the full query on PERSISTED_QUERY_NOT_FOUND. */
+export const PROTOCOL_CODES = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'] as const;
+
+export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
+
+const KNOWN_CODES = new Set<string>([...ERROR_CODES, ...PROTOCOL_CODES]);
 
 /**
  * Codes Apollo Server and graphql-js raise for a request the client got wrong. They are
@@ -25,8 +30,6 @@ const CLIENT_FAULT_CODES = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 /** Extension keys that are part of the public error shape; everything else is dropped in production. */
@@ -54,9 +57,9 @@ export const rateLimited = (retryAfterSeconds: number): GraphQLError =>
   appError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds });
 
 /** The code a formatted error carries once folded into the fixed set. */
-export function publicCode(error: GraphQLFormattedError): ErrorCode {
+export function publicCode(error: GraphQLFormattedError): ErrorCode | ProtocolCode {
   const code = error.extensions?.code;
-  if (typeof code === 'string' && KNOWN_CODES.has(code)) return code as ErrorCode;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) return code as ErrorCode | ProtocolCode;
   if (typeof code === 'string' && CLIENT_FAULT_CODES.has(code)) return 'BAD_USER_INPUT';
   return 'INTERNAL_SERVER_ERROR';
 }

@@ -164,8 +164,8 @@ function gatewayObjects(): KubernetesObject[] {
       env: [
         secretEnv('REDIS_URL', SECRETS.redis),
         secretEnv('VISITOR_HASH_KEY', SECRETS.gateway),
-        // Behind the Ingress: the visitor's address is the one it forwards.
-        { name: 'TRUST_PROXY', value: 'true' },
+        // Behind the Ingress: the client's address is the one it appends to X-Forwarded-For.
+        { name: 'TRUSTED_PROXY_HOPS', value: '1' },
       ],
     }),
     ingress,

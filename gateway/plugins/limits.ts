@@ -1,4 +1,4 @@
-import { getNamedType, GraphQLError, isCompositeType, Kind, valueFromAST } from 'graphql';
+import { getNamedType, GraphQLError, isCompositeType, Kind, SchemaMetaFieldDef, TypeMetaFieldDef, valueFromAST } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/pagination.js';
 import type { GatewayPlugin } from '../plugin.js';
@@ -11,7 +11,13 @@ export const LIMITS = {
   maxFields: 2_000,
   /** Nodes the operation could return: each connection's `first` times those above it. */
   maxNodes: 20_000,
+  /** Root fields of one mutation: each may write, and 50 aliased `register`s made 50 accounts (Apollo Router's max_root_fields, tighter for writes). */
+  maxRootMutationFields: 10,
 } as const;
+
+export interface OperationLimitSettings {
+  maxRootMutationFields: number;
+}
 
 interface Walk {
   schema: GraphQLSchema;
@@ -38,6 +44,7 @@ export function limitErrors(
   document: DocumentNode,
   variables: Readonly<Record<string, unknown>> | undefined,
   operationName?: string | null,
+  settings: OperationLimitSettings = LIMITS,
 ): GraphQLError[] {
   const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations[0];
@@ -52,7 +59,13 @@ export function limitErrors(
     nodes: 0,
     deepest: 0,
   };
-  visitSelections(walk, operation.selectionSet, root, 1, 1, new Set());
+  visitSelections(walk, operation.selectionSet, root, 1, 1, new Set(), false);
+  if (operation.operation === 'mutation') {
+    const rootFields = countRootFields(walk, operation.selectionSet, new Set());
+    if (rootFields > settings.maxRootMutationFields) {
+      walk.errors.push(tooMuch('root_mutation_fields', `A request may run at most ${settings.maxRootMutationFields} mutation fields; this one runs ${rootFields}.`));
+    }
+  }
   if (walk.deepest > LIMITS.maxDepth) walk.errors.push(tooMuch('depth', `The operation is nested ${walk.deepest} levels deep; at most ${LIMITS.maxDepth} are allowed.`));
   if (walk.fields > LIMITS.maxFields) walk.errors.push(tooMuch('fields', `The operation selects more than ${LIMITS.maxFields} fields.`));
   if (walk.nodes > LIMITS.maxNodes) {
@@ -61,23 +74,56 @@ export function limitErrors(
   return walk.errors;
 }
 
-function visitSelections(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, depth: number, multiplier: number, spreading: Set<string>): void {
+/** Root fields of a selection, aliases and fragment spreads included. */
+function countRootFields(walk: Walk, selectionSet: SelectionSetNode, spreading: Set<string>): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) count += countRootFields(walk, selection.selectionSet, spreading);
+    else {
+      const fragment = walk.fragments.get(selection.name.value);
+      if (fragment && !spreading.has(fragment.name.value)) count += countRootFields(walk, fragment.selectionSet, new Set([...spreading, fragment.name.value]));
+    }
+  }
+  return count;
+}
+
+/**
+ * `introspection`: inside `__schema` or `__type`, whose fields count against the field limit
+ * (a cheap-looking query could otherwise walk the schema thousands of times) but not the
+ * depth limit (Sandbox's introspection query nests its `ofType`s deep).
+ */
+function visitSelections(
+  walk: Walk,
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  depth: number,
+  multiplier: number,
+  spreading: Set<string>,
+  introspection: boolean,
+): void {
   for (const selection of selectionSet.selections) {
     if (walk.fields > LIMITS.maxFields) return;
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
-      if (type && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth, multiplier, spreading);
+      if (type && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth, multiplier, spreading, introspection);
     } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const name = selection.name.value;
       const fragment = walk.fragments.get(name);
       const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
       if (!fragment || !type || !isCompositeType(type) || spreading.has(name)) continue;
-      visitSelections(walk, fragment.selectionSet, type, depth, multiplier, new Set([...spreading, name]));
+      visitSelections(walk, fragment.selectionSet, type, depth, multiplier, new Set([...spreading, name]), introspection);
     } else {
       walk.fields += 1;
       const name = selection.name.value;
+      const meta = name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : undefined;
+      if (meta) {
+        const type = getNamedType(meta.type);
+        if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, multiplier, spreading, true);
+        continue;
+      }
       if (name.startsWith('__')) continue;
-      walk.deepest = Math.max(walk.deepest, depth);
+      if (!introspection) walk.deepest = Math.max(walk.deepest, depth);
       const definition = 'getFields' in parent ? parent.getFields()[name] : undefined;
       if (!definition) continue;
       let size = multiplier;
@@ -92,7 +138,7 @@ function visitSelections(walk: Walk, selectionSet: SelectionSetNode, parent: Gra
         walk.nodes += size;
       }
       const type = getNamedType(definition.type);
-      if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, size, spreading);
+      if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, size, spreading, introspection);
     }
   }
 }
@@ -112,16 +158,25 @@ function literal(node: ValueNode): unknown {
 }
 
 /**
- * Page-size, depth, width and node limits, checked once the operation is known and before
- * it is planned. The WebSocket path applies `limitErrors` itself.
+ * Page-size, depth, width, node and mutation limits, checked once the operation is known and
+ * before it is planned. The WebSocket path applies `limitErrors` itself. A document whose
+ * operation cannot be picked (two operations and no `operationName`, or a name it does not
+ * hold) is the client's mistake: Apollo Server would hand it to the gateway, which fails
+ * with a 500.
  */
-export function operationLimits(): GatewayPlugin {
+export function operationLimits(settings: OperationLimitSettings = LIMITS): GatewayPlugin {
   return {
     name: 'operation-limits',
     apollo: {
       requestDidStart: async () => ({
-        didResolveOperation: async ({ document, request, schema, operationName }) => {
-          const [first] = limitErrors(schema, document, request.variables, operationName);
+        didResolveOperation: async ({ document, request, schema, operation, operationName }) => {
+          if (!operation) {
+            throw new GraphQLError(
+              request.operationName ? `The document holds no operation named "${request.operationName}".` : 'The document holds several operations: operationName must pick one.',
+              { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
+            );
+          }
+          const [first] = limitErrors(schema, document, request.variables, operationName, settings);
           if (first) throw first;
         },
       }),

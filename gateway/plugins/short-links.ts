@@ -3,6 +3,7 @@ import { CODE_SHAPE, sendClickBatch } from '../../contracts/links-internal.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { Counter } from '../../platform/observability/metrics.js';
 import type { ShortLinksSettings } from '../config.js';
+import { forwardedAddress } from '../client.js';
 import type { GatewayPlugin } from '../plugin.js';
 import { ClickBuffer } from '../short-links/click-buffer.js';
 import { createCodeCache } from '../short-links/code-cache.js';
@@ -73,7 +74,7 @@ export function shortLinks(settings: ShortLinksSettings, logger: Logger): Gatewa
         // HEAD is a link checker's question, not a visit.
         if (request.method === 'HEAD') return;
         const { userAgent, referer, forwardedFor } = countedHeaders(request.rawHeaders);
-        const address = (settings.trustProxy && firstForwarded(forwardedFor)) || request.socket.remoteAddress || '';
+        const address = forwardedAddress(forwardedFor, settings.trustedProxyHops, request.socket.remoteAddress ?? '');
         clickBuffer.record(code.linkId, userAgent, address, referer);
       };
 
@@ -129,8 +130,3 @@ function countedHeaders(raw: string[]): { userAgent: string; referer: string; fo
 }
 
 /** The client's address as the nearest trusted proxy saw it: the first X-Forwarded-For entry. */
-function firstForwarded(value: string): string {
-  if (!value) return '';
-  const comma = value.indexOf(',');
-  return (comma === -1 ? value : value.slice(0, comma)).trim();
-}

@@ -6,9 +6,11 @@ import type { Context, ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { viewerFromAuthorization } from '../auth/token-verifier.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { TRACEPARENT } from '../messaging/pubsub.js';
+import type { Logger } from '../observability/logger.js';
 import { contextFrom, currentTraceparent, inSpan } from '../observability/tracing.js';
 
 /** Who a socket acts as, fixed at `connection_init`. */
@@ -24,18 +26,41 @@ export type SocketContext = Context<Record<string, unknown> | undefined, SocketE
 /** graphql-ws closes with this when `onConnect` refuses; clients retry it with fresh connection params. */
 export const FORBIDDEN = 4403;
 
+export interface WebSocketGuard {
+  /** Whether a browser page from `origin` may open a socket (CORS_ORIGINS, as for HTTP). */
+  allowOrigin?: (origin: string) => boolean;
+  /** Where client noise (oversized frames, broken framing) goes: one debug line, not graphql-ws's console dump. */
+  logger?: Logger;
+}
+
 /**
  * Serves graphql-ws on `path` of an HTTP server, so WebSocket and HTTP share one port.
  * `close` ends every socket (code 1001, "going away": clients reconnect elsewhere).
  */
-export function serveGraphqlWs(httpServer: Server, path: string, options: ServerOptions<Record<string, unknown> | undefined, SocketExtra>): { close(): Promise<void> } {
+export function serveGraphqlWs(
+  httpServer: Server,
+  path: string,
+  options: ServerOptions<Record<string, unknown> | undefined, SocketExtra>,
+  guard: WebSocketGuard = {},
+): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if ((request.url ?? '').split('?', 1)[0] !== path) {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    // Browsers send Origin on every WebSocket and CORS does not apply to them: without this
+    // check any site could act with a visitor's cookies or network position (CSWSH).
+    const origin = request.headers.origin;
+    if (origin && guard.allowOrigin && !guard.allowOrigin(origin)) {
+      guard.logger?.debug('websocket refused: origin not allowed', { origin });
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      quietProtocolErrors(ws, guard.logger);
+      wss.emit('connection', ws, request);
+    });
   };
   httpServer.on('upgrade', onUpgrade);
   const server = useServer(options, wss, 12_000);
@@ -45,6 +70,23 @@ export function serveGraphqlWs(httpServer: Server, path: string, options: Server
       await server.dispose();
     },
   };
+}
+
+/**
+ * A frame over `maxPayload` or broken framing is the client's doing: `ws` already closes the
+ * socket (1009, 1002), and graphql-ws would print a multi-line "Internal error" to the
+ * console for it. Such errors become one debug line; any other error goes on to graphql-ws.
+ */
+function quietProtocolErrors(ws: WebSocket, logger: Logger | undefined): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    const error = args[0] as { code?: unknown; message?: string } | undefined;
+    if (event === 'error' && typeof error?.code === 'string' && error.code.startsWith('WS_ERR_')) {
+      logger?.debug('websocket client error', { code: error.code, reason: error.message });
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof ws.emit;
 }
 
 /**

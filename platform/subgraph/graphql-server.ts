@@ -19,6 +19,7 @@ import type { Logger } from '../observability/logger.js';
 import { metricsRoute, scrapedGauge } from '../observability/metrics.js';
 import type { Registry } from '../observability/metrics.js';
 import { projectPath } from '../paths.js';
+import { SUBGRAPH_LIMITS, SubgraphOperationLimits } from './operation-limits.js';
 
 /** What every subgraph's request context holds; each domain adds its loaders and services. */
 export interface SubgraphContext {
@@ -82,6 +83,9 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const schema = buildSchema(name, options.resolvers);
   const apollo = new ApolloServer<TContext>({
     schema,
+    // Its own limits, whoever calls: the gateway is not the only way to this port.
+    validationRules: [SubgraphOperationLimits],
+    parseOptions: { maxTokens: SUBGRAPH_LIMITS.maxTokens },
     formatError: (formatted) => formatError(formatted, { production }),
     includeStacktraceInErrorResponses: !production,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
