@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { blankAsUndefined, envBoolean, envInt, envPort, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
+import { blankAsUndefined, envBoolean, envInt, envOptionalUrl, envPort, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
 import type { Env, ProcessSettings } from '../config/env.js';
 
 /** Which subgraph, and the port it listens on unless PORT says otherwise. */
@@ -19,6 +19,8 @@ const subgraphEnvSchema = {
   /** Namespaces channels and streams, so several deployments (or test runs) can share a Redis. */
   REDIS_PREFIX: z.preprocess(blankAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -').default('supergraph')),
   SEED_DEMO_DATA: envBoolean(false),
+  /** Where every domain asks whether a token's user still exists (users' routing URL by default). */
+  USERS_SUBGRAPH_URL: envOptionalUrl(['http:', 'https:']),
 };
 
 /** Settings every subgraph has. */
@@ -30,6 +32,8 @@ export interface SubgraphSettings extends ProcessSettings {
   redisUrl: string | undefined;
   redisPrefix: string;
   seedDemoData: boolean;
+  /** The users subgraph's GraphQL endpoint. */
+  usersUrl: string;
 }
 
 /**
@@ -54,6 +58,7 @@ export function parseSubgraphEnv<Extra extends z.ZodRawShape>(
       redisUrl: parsed.REDIS_URL,
       redisPrefix: parsed.REDIS_PREFIX,
       seedDemoData: parsed.SEED_DEMO_DATA,
+      usersUrl: parsed.USERS_SUBGRAPH_URL ?? 'http://localhost:4001/graphql',
     },
     extra: parsed as unknown as z.infer<z.ZodObject<Extra>>,
   };
