@@ -146,11 +146,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
   router.on(
     GRAPHQL_PATH,
-    graphqlHandler(apollo, async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization }), {
-      cors: { origins: config.corsOrigins },
-      bodyLimit: CLIENT_BODY_LIMIT,
-      tracerName: 'gateway',
-    }),
+    graphqlHandler(
+      apollo,
+      async (request) => ({ viewer: await requestViewer(request, verifier), authorization: request.headers.authorization, clientAddress: request.socket.remoteAddress }),
+      { cors: { origins: config.corsOrigins }, bodyLimit: CLIENT_BODY_LIMIT, tracerName: 'gateway' },
+    ),
   );
   const probes = serveProbes(router, () => failingChecks(subgraphsReady(dataSources)));
   const services: GatewayServices = { subgraphUrl: (name) => dataSources[name]?.url, metrics: registry };
