@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { appError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -13,20 +14,27 @@ const USER_EXISTS = 'query UserExists($representations: [_Any!]!) { _entities(re
  * error rather than being let through on a token whose account may be gone.
  */
 export function remoteAccountCheck(usersUrl: string, logger: Logger): AccountCheck {
-  return async (userId) => {
-    try {
-      const response = await fetch(usersUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: USER_EXISTS, variables: { representations: [{ __typename: 'User', id: userId }] } }),
-        signal: AbortSignal.timeout(5_000),
-      });
-      const body = (await response.json()) as { data?: { _entities: Array<{ id: string } | null> } };
-      if (!response.ok || !body.data) throw new Error(`users answered ${response.status}`);
-      return body.data._entities[0]?.id === userId;
-    } catch (error) {
-      logger.warn('could not ask users whether an account exists', { error });
-      throw appError('INTERNAL_SERVER_ERROR', 'Your account could not be checked right now; try again.');
-    }
-  };
+  // Checks of concurrent requests (a burst of votes) share one round trip; nothing is
+  // cached, so an account deleted a moment ago is refused at the next write.
+  const loader = new DataLoader<string, boolean>(
+    async (ids) => {
+      try {
+        const response = await fetch(usersUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: USER_EXISTS, variables: { representations: ids.map((id) => ({ __typename: 'User', id })) } }),
+          signal: AbortSignal.timeout(5_000),
+        });
+        const body = (await response.json()) as { data?: { _entities: Array<{ id: string } | null> } };
+        if (!response.ok || !body.data) throw new Error(`users answered ${response.status}`);
+        const entities = body.data._entities;
+        return ids.map((id, index) => entities[index]?.id === id);
+      } catch (error) {
+        logger.warn('could not ask users whether an account exists', { error });
+        throw appError('INTERNAL_SERVER_ERROR', 'Your account could not be checked right now; try again.');
+      }
+    },
+    { cache: false, maxBatchSize: 100 },
+  );
+  return (userId) => loader.load(userId);
 }
