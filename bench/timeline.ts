@@ -79,7 +79,15 @@ async function main(): Promise<void> {
   const [usersPort, postsPort, likesPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = [];
   try {
-    const common = { REDIS_URL: args.redis, REDIS_PREFIX: `bench-${randomUUID()}`, HOST: '127.0.0.1', JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY };
+    const common = {
+      REDIS_URL: args.redis,
+      REDIS_PREFIX: `bench-${randomUUID()}`,
+      HOST: '127.0.0.1',
+      JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
+      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
+      // The benchmark signs up its 40 readers from one address.
+      REGISTRATIONS_PER_ADDRESS: '1000',
+    };
     children.push(startProcess(1, ['dist/subgraphs/main.js', 'users'], { ...common, PORT: String(usersPort), USERS_DATABASE_URL: databases.urls['users']!, JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY }));
     children.push(startProcess(1, ['dist/subgraphs/main.js', 'posts'], { ...common, PORT: String(postsPort), POSTS_DATABASE_URL: databases.urls['posts']! }, ['--cpu-prof', '--cpu-prof-dir=bench/results']));
     children.push(

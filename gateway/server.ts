@@ -187,8 +187,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       async (request) => {
         const viewer = await requestViewer(request, verifier);
         // Here, before Apollo Server parses anything: a refusal is thrown as HTTP 429.
-        await admit({ address: clientAddress(request, config.trustedProxyHops), userId: viewer?.id });
-        return { viewer, authorization: request.headers.authorization };
+        const address = clientAddress(request, config.trustedProxyHops);
+        await admit({ address, userId: viewer?.id });
+        return { viewer, authorization: request.headers.authorization, clientAddress: address };
       },
       {
         cors: { origins: config.corsOrigins },

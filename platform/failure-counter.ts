@@ -1,11 +1,18 @@
 import type { Logger } from './observability/logger.js';
 import { fastFailingRedis } from './messaging/redis.js';
 
-/** Counts failures per key over a window: the basis of brute-force protection. */
+/**
+ * Counts attempts per key over a fixed window: the basis of brute-force protection and of
+ * rate limits. An attempt is counted *before* the work it guards, in one atomic step, so
+ * concurrent attempts cannot all slip past a check-then-count gap.
+ */
 export interface FailureCounter {
-  /** Seconds until `key` may try again, or 0 when it has failures to spare. */
-  blockedFor(key: string): Promise<number>;
-  failed(key: string): Promise<void>;
+  /**
+   * Counts one attempt for `key` and answers 0 when it is within the limit (go ahead), or
+   * the seconds until the window ends when it is over the limit (refuse it).
+   */
+  attempt(key: string): Promise<number>;
+  /** Forgets `key`'s attempts (a correct password was given). */
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,12 +39,12 @@ export function createFailureCounter({ limit, windowSeconds, redisUrl, prefix, l
     return fallback;
   };
   return {
-    async blockedFor(key) {
-      const [count, ttl] = (await redis.multi().get(keyOf(key)).ttl(keyOf(key)).exec().catch(failOpen(null))) ?? [];
-      return Number(count?.[1] ?? 0) >= limit ? Math.max(1, Number(ttl?.[1] ?? windowSeconds)) : 0;
-    },
-    async failed(key) {
-      await redis.multi().incr(keyOf(key)).expire(keyOf(key), windowSeconds, 'NX').exec().catch(failOpen(null));
+    async attempt(key) {
+      // INCR, then start the window only if none runs (NX): one transaction, so concurrent
+      // attempts each see their own count.
+      const replies = await redis.multi().incr(keyOf(key)).expire(keyOf(key), windowSeconds, 'NX').ttl(keyOf(key)).exec().catch(failOpen(null));
+      const [count, , ttl] = replies ?? [];
+      return Number(count?.[1] ?? 0) > limit ? Math.max(1, Number(ttl?.[1] ?? windowSeconds)) : 0;
     },
     async reset(key) {
       await redis.del(keyOf(key)).catch(failOpen(0));
@@ -56,14 +63,12 @@ function inMemory(limit: number, windowSeconds: number): FailureCounter {
     return failures.get(key);
   };
   return {
-    async blockedFor(key) {
-      const entry = current(key);
-      return entry && entry.count >= limit ? Math.ceil((entry.until - Date.now()) / 1000) : 0;
-    },
-    async failed(key) {
+    async attempt(key) {
+      // Synchronous up to the return: no other attempt can interleave in this process.
       const entry = current(key) ?? { count: 0, until: Date.now() + windowSeconds * 1000 };
       entry.count += 1;
       failures.set(key, entry);
+      return entry.count > limit ? Math.max(1, Math.ceil((entry.until - Date.now()) / 1000)) : 0;
     },
     async reset(key) {
       failures.delete(key);

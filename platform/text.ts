@@ -3,6 +3,17 @@ import { badUserInput } from './errors.js';
 // Control characters other than tab and newline: invisible, and a way to spoof text.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/;
 
+/**
+ * What no string input may hold, whatever the field: C0 controls but tab, newline and
+ * carriage return (NUL is refused by PostgreSQL, the rest spoof or corrupt text), DEL, the
+ * noncharacters U+FFFE/U+FFFF, and lone surrogates (not encodable as UTF-8: they would be
+ * stored as U+FFFD). With the `u` flag the surrogate range matches only unpaired halves.
+ */
+const FORBIDDEN_IN_ANY_INPUT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+
+/** Whether a string input holds a character no field accepts (see FORBIDDEN_IN_ANY_INPUT). */
+export const hasForbiddenCharacter = (value: string): boolean => FORBIDDEN_IN_ANY_INPUT.test(value);
+
 interface TextRule {
   field: string;
   max: number;

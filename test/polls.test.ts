@@ -52,8 +52,23 @@ const vote = (token: string | undefined, pollId: string, optionId: string) =>
 const closePoll = (token: string | undefined, pollId: string) =>
   supergraph.request<{ closePoll: PollView }>(`mutation ($p: ID!) { closePoll(pollId: $p) { ${POLL} } }`, { p: pollId }, { token });
 const readPoll = async (id: string, token?: string) => dataOf(await supergraph.request<{ poll: PollView | null }>(`query ($id: ID!) { poll(id: $id) { ${POLL} } }`, { id }, { token })).poll;
-/** A signed-in user the polls subgraph accepts, without the cost of registering (polls keeps user ids only). */
-const voterToken = () => mintAccessToken(supergraph.signingKeyPem, { sub: randomUUID(), role: 'USER' });
+/**
+ * Tokens of `count` signed-in users, without the cost of registering each (argon2): their
+ * account rows are written into the users database at once. The accounts must exist, since
+ * every write checks that its token's account still does.
+ */
+async function voterTokens(count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await sql(
+    supergraph.databaseUrls['users']!,
+    `INSERT INTO users (id, username, username_key, email, password_hash, updated_at)
+     SELECT id, 'v' || left(replace(id::text, '-', ''), 29), 'v' || left(replace(id::text, '-', ''), 29), id::text || '@example.com', 'not a hash', now()
+     FROM unnest($1::uuid[]) AS id`,
+    [ids],
+  );
+  return Promise.all(ids.map((sub) => mintAccessToken(supergraph.signingKeyPem, { sub, role: 'USER' })));
+}
+const voterToken = async (): Promise<string> => (await voterTokens(1))[0]!;
 const codesAndFields = (result: GraphQLResult<unknown>) => (result.errors ?? []).map((error) => [error.extensions?.code, error.extensions?.field]);
 
 /** Each option's maintained counter beside the vote rows that hold it up. */
@@ -241,7 +256,7 @@ describe('counters under concurrency', () => {
     const author = await registerUser(supergraph, 'crowdpoll');
     const poll = await newPoll(author, { options: ['a', 'b', 'c', 'd'] });
     const options = poll.options.map((option) => option.id);
-    const tokens = await Promise.all(Array.from({ length: 100 }, () => voterToken()));
+    const tokens = await voterTokens(100);
     // Every voter votes; every third also votes for the next option at the same moment.
     const results = await Promise.all(
       tokens.flatMap((token, index) => [vote(token, poll.id, options[index % 4]!), ...(index % 3 === 0 ? [vote(token, poll.id, options[(index + 1) % 4]!)] : [])]),
@@ -261,7 +276,7 @@ describe('counters under concurrency', () => {
     const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
     for (let round = 0; round < 3; round += 1) {
       const poll = await newPoll(author, { options: ['x', 'y'] });
-      const tokens = await Promise.all(Array.from({ length: 60 }, () => voterToken()));
+      const tokens = await voterTokens(60);
       const castBy = (index: number) => vote(tokens[index]!, poll.id, poll.options[index % 2]!.id);
       // One vote surely before the close, a stream of votes around it, and a few surely after.
       const results = [await castBy(0)];
@@ -346,7 +361,7 @@ describe('pollResultsChanged', () => {
           },
         },
       });
-      const voters = await Promise.all([voterToken(), voterToken(), voterToken()]);
+      const voters = await voterTokens(3);
       dataOf(await vote(voters[0], poll.id, left));
       expect(await events.next(10_000)).toEqual(expected([1, 0], [100, 0]));
       dataOf(await vote(voters[1], poll.id, right));

@@ -2,14 +2,22 @@ import type { GatewayPlugin } from '../plugin.js';
 
 /**
  * Forwards the client's `Authorization` header to every subgraph: authorization lives in the
- * subgraphs, and each verifies the token itself (DESIGN.md, "Auth").
+ * subgraphs, and each verifies the token itself (DESIGN.md, "Auth"). Mutations also carry
+ * the client's address as `X-Forwarded-For`, set (never appended to) from the connection, so
+ * a client cannot choose the address a subgraph's per-client limit (sign-up) counts it
+ * under. Queries do not: identical queries of different clients stay shareable in flight.
  */
 export function forwardAuthorization(): GatewayPlugin {
   return {
     name: 'forward-authorization',
     wrapSubgraphFetch: (next) => (request) => {
       const { authorization } = request.context;
-      return next(authorization ? { ...request, headers: { ...request.headers, authorization } } : request);
+      const clientAddress = request.operation === 'mutation' ? request.context.clientAddress : undefined;
+      if (!authorization && !clientAddress) return next(request);
+      return next({
+        ...request,
+        headers: { ...request.headers, ...(authorization && { authorization }), ...(clientAddress && { 'x-forwarded-for': clientAddress }) },
+      });
     },
   };
 }

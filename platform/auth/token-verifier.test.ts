@@ -74,3 +74,9 @@ test('a remembered token still stops being valid when it expires', async () => {
   clock += 61_000;
   await expect(timed.verify(shortLived)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 });
+
+test('a validly signed token whose subject is not a UUID is UNAUTHENTICATED', async () => {
+  for (const sub of ['not-a-uuid', '', `${USER}\u0000`, "1' OR '1'='1"]) {
+    await expect(verifier.verify(await token({ sub }))).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  }
+});

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { unauthenticated } from '../errors.js';
+import { isId } from '../pagination.js';
 
 export type Role = 'USER' | 'ADMIN';
 
@@ -61,8 +62,9 @@ export function createTokenVerifier({ key, issuer, audience, now = Date.now }: T
           currentDate: new Date(now()),
         });
         const role = payload['role'];
-        if (typeof payload.sub !== 'string' || (role !== 'USER' && role !== 'ADMIN')) throw new Error('bad claims');
-        const viewer: Viewer = { id: payload.sub, role, expiresAt: (payload.exp as number) * 1000 };
+        // users issues UUIDs only: another `sub` would reach a uuid column and fail there.
+        if (typeof payload.sub !== 'string' || !isId(payload.sub) || (role !== 'USER' && role !== 'ADMIN')) throw new Error('bad claims');
+        const viewer: Viewer = { id: payload.sub.toLowerCase(), role, expiresAt: (payload.exp as number) * 1000 };
         verified.set(token, viewer);
         if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
         return viewer;

@@ -4,11 +4,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { execute, parse } from 'graphql';
+import { defaultFieldResolver, execute, parse } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { AccountCheck } from '../auth/account-check.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
-import { formatError, formatResult } from '../errors.js';
-import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
+import { formatError, formatResult, unauthenticated } from '../errors.js';
+import { GRAPHQL_PATH, graphqlHandler, requestClientAddress, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
 import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from '../http/graphql-ws.js';
 import { createHttpServer, listen, localUrl } from '../http/http-server.js';
 import type { Router } from '../http/http-server.js';
@@ -20,10 +21,17 @@ import { metricsRoute, scrapedGauge } from '../observability/metrics.js';
 import type { Registry } from '../observability/metrics.js';
 import { projectPath } from '../paths.js';
 import { SUBGRAPH_LIMITS, SubgraphOperationLimits } from './operation-limits.js';
+import { checkInputCharacters, inputCharactersPlugin } from './input-characters.js';
 
 /** What every subgraph's request context holds; each domain adds its loaders and services. */
 export interface SubgraphContext {
   viewer: Viewer | null;
+}
+
+/** What a context may need to know of the request besides its viewer. */
+export interface RequestFacts {
+  /** The client's address as the gateway saw it: the key of per-client limits. */
+  clientAddress: string;
 }
 
 export interface SubgraphServerOptions<TContext extends SubgraphContext> {
@@ -32,7 +40,9 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   resolvers: object;
   verifier: TokenVerifier;
   /** Called once per request with the verified viewer: a fresh set of DataLoaders each time. */
-  createContext: (viewer: Viewer | null) => TContext;
+  createContext: (viewer: Viewer | null, request: RequestFacts) => TContext;
+  /** Whether a token's user still has an account: asked once per mutation request that carries a token. */
+  accountExists: AccountCheck;
   /** What the subgraph needs to serve (its database, Redis): named checks for `/ready`. */
   readiness: Record<string, () => Promise<unknown>>;
   /** How long `/ready` fails before the server drains, when it stops. */
@@ -74,6 +84,28 @@ export function buildSchema(name: string, resolvers: object): GraphQLSchema {
 }
 
 /**
+ * Makes every mutation of the schema refuse a token whose user no longer has an account
+ * (UNAUTHENTICATED), before its resolver runs. Access tokens live 15 minutes and are
+ * verified without asking users; a deleted account's token would otherwise still write
+ * rows that point at nobody. Reads are left alone: they write nothing. Done here, once,
+ * so no domain's mutation can forget it; asked once per request.
+ */
+function refuseVanishedAccounts(schema: GraphQLSchema, accountExists: AccountCheck): void {
+  const answers = new WeakMap<object, Promise<boolean>>();
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = async (source, args, context: SubgraphContext, info) => {
+      if (context.viewer) {
+        let exists = answers.get(context);
+        if (!exists) answers.set(context, (exists = accountExists(context.viewer.id)));
+        if (!(await exists)) throw unauthenticated('The account of this access token no longer exists.');
+      }
+      return resolve(source, args, context, info);
+    };
+  }
+}
+
+/**
  * Serves a subgraph: Apollo Server on `/graphql` for HTTP, graphql-ws on the same path for
  * subscriptions, `/health` and `/ready`, `/metrics`, and the domain's own routes.
  */
@@ -81,6 +113,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const { name, verifier, logger, production, router } = options;
   const httpServer = createHttpServer(router, logger);
   const schema = buildSchema(name, options.resolvers);
+  refuseVanishedAccounts(schema, options.accountExists);
   const apollo = new ApolloServer<TContext>({
     schema,
     // Its own limits, whoever calls: the gateway is not the only way to this port.
@@ -93,13 +126,15 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      inputCharactersPlugin<TContext>(),
       graphqlTelemetry<TContext>({ registry: options.registry, logger, accessLog: 'debug' }).plugin,
     ],
     logger: apolloLogger(logger),
   });
   await apollo.start();
 
-  const context = async (request: IncomingMessage): Promise<TContext> => options.createContext(await requestViewer(request, verifier));
+  const context = async (request: IncomingMessage): Promise<TContext> =>
+    options.createContext(await requestViewer(request, verifier), { clientAddress: requestClientAddress(request) });
   router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name }));
   router.on('/metrics', metricsRoute(options.registry));
   const probes = serveProbes(router, () => failingChecks(options.readiness));
@@ -110,9 +145,14 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
     schema,
     onConnect: (ctx) => authenticateConnection(ctx, verifier),
-    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null),
-    execute: (args) => execute({ ...args, contextValue: (args.contextValue as () => TContext)() }),
+    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null, { clientAddress: requestClientAddress(ctx.extra.request) }),
+    execute: (args) => {
+      const refused = checkInputCharacters(args.document, args.variableValues);
+      return refused ? { errors: [refused] } : execute({ ...args, contextValue: (args.contextValue as () => TContext)() });
+    },
     subscribe: (args) => {
+      const refused = checkInputCharacters(args.document, args.variableValues);
+      if (refused) return { errors: [refused] };
       subscriptions.opened += 1;
       subscriptions.active += 1;
       return subscribeWithFreshContext(args, args.contextValue as () => TContext, () => (subscriptions.active -= 1));

@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
+import { remoteAccountCheck } from '../auth/account-check.js';
+import type { AccountCheck } from '../auth/account-check.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { createDatabasePool } from '../data/database.js';
 import { applyMigrations } from '../data/migrations.js';
@@ -16,7 +18,7 @@ import type { Logger } from '../observability/logger.js';
 import { projectPath } from '../paths.js';
 import { once } from '../process/run-process.js';
 import { startSubgraphServer } from './graphql-server.js';
-import type { RunningSubgraph, SubgraphContext } from './graphql-server.js';
+import type { RequestFacts, RunningSubgraph, SubgraphContext } from './graphql-server.js';
 import type { SubgraphRuntime } from './manifest.js';
 import type { SubgraphSettings } from './subgraph-settings.js';
 
@@ -41,7 +43,12 @@ export interface SubgraphServices<TContext extends SubgraphContext> {
   resolvers: object;
   verifier: TokenVerifier;
   /** A new context per request: the viewer, fresh DataLoaders, the domain's services. */
-  createContext: (viewer: Viewer | null) => TContext;
+  createContext: (viewer: Viewer | null, request: RequestFacts) => TContext;
+  /**
+   * Whether a token's user still has an account (mutations are refused otherwise). Users
+   * answers from its own database; every other domain asks users at USERS_SUBGRAPH_URL.
+   */
+  accountExists?: AccountCheck;
   /** Closes what the domain opened (its Prisma client, relays), after the server stopped. */
   close?: () => Promise<void> | void;
 }
@@ -88,6 +95,7 @@ export async function startSubgraph<TContext extends SubgraphContext>(
     const server = await startSubgraphServer<TContext>({
       name,
       ...services,
+      accountExists: services.accountExists ?? remoteAccountCheck(settings.usersUrl, logger),
       readiness: {
         database: () => pool.query('SELECT 1'),
         ...(settings.redisUrl && { redis: () => pubsub.ping() }),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { envBoolean, envInt, envPort, envRedisPrefix, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
+import { envBoolean, envInt, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
 import type { Env, ProcessSettings } from '../config/env.js';
 
 /** Which subgraph, and the port it listens on unless PORT says otherwise. */
@@ -18,6 +18,8 @@ const subgraphEnvSchema = {
   REDIS_URL: envRedisUrl,
   REDIS_PREFIX: envRedisPrefix,
   SEED_DEMO_DATA: envBoolean(false),
+  /** Where every domain asks whether a token's user still exists (users' routing URL by default). */
+  USERS_SUBGRAPH_URL: envOptionalUrl(['http:', 'https:']),
 };
 
 /** Settings every subgraph has. */
@@ -29,6 +31,8 @@ export interface SubgraphSettings extends ProcessSettings {
   redisUrl: string | undefined;
   redisPrefix: string;
   seedDemoData: boolean;
+  /** The users subgraph's GraphQL endpoint. */
+  usersUrl: string;
 }
 
 /**
@@ -53,6 +57,7 @@ export function parseSubgraphEnv<Extra extends z.ZodRawShape>(
       redisUrl: parsed.REDIS_URL,
       redisPrefix: parsed.REDIS_PREFIX,
       seedDemoData: parsed.SEED_DEMO_DATA,
+      usersUrl: parsed.USERS_SUBGRAPH_URL ?? 'http://localhost:4001/graphql',
     },
     extra: parsed as unknown as z.infer<z.ZodObject<Extra>>,
   };

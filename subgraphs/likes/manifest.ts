@@ -12,7 +12,8 @@ export const manifest: SubgraphManifest = {
     User: 'UserReference',
     UserConnection: 'UserConnectionModel',
   },
-  // Asks posts whether a post exists when no event has announced it yet.
-  calls: ['posts'],
+  // Asks posts whether a post exists when no event has announced it yet, and users
+  // whether the author of a write still has an account.
+  calls: ['users', 'posts'],
   start: (env, runtime = {}) => startLikesSubgraph(loadLikesConfig(env, manifest), runtime),
 };

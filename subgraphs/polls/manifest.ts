@@ -12,7 +12,8 @@ export const manifest: SubgraphManifest = {
     Post: 'PostReference',
     User: 'UserReference',
   },
-  // Asks posts about a post (exists? whose?) when no event has announced it yet.
-  calls: ['posts'],
+  // Asks posts about a post (exists? whose?) when no event has announced it yet, and users
+  // whether the author of a write still has an account.
+  calls: ['users', 'posts'],
   start: (env, runtime = {}) => startPollsSubgraph(loadPollsConfig(env, manifest), runtime),
 };

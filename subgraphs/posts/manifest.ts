@@ -6,5 +6,7 @@ export const manifest: SubgraphManifest = {
   name: 'posts',
   port: 4002,
   mappers: { Post: 'PostModel', PostConnection: 'PostConnectionModel', User: 'UserReference' },
+  // Asks users whether the author of a write still has an account.
+  calls: ['users'],
   start: (env, runtime = {}) => startPostsSubgraph(loadPostsConfig(env, manifest), runtime),
 };

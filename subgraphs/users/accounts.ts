@@ -15,8 +15,12 @@ export interface AccountsDeps {
   db: PrismaClient;
   tokens: TokenIssuer;
   refreshTokenTtlDays: number;
-  /** Failed sign-ins per username or email (brute-force protection). */
-  loginFailures: FailureCounter;
+  /** Password guesses per account, by login and changePassword alike (brute-force protection). */
+  passwordGuesses: FailureCounter;
+  /** Account creations per client address, and in all. */
+  registrations: { perAddress: FailureCounter; global: FailureCounter };
+  /** Called for every password actually verified: what the guess limit bounds (a metric). */
+  passwordVerified: (operation: 'login' | 'changePassword') => void;
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
@@ -25,7 +29,7 @@ const WRONG_CREDENTIALS = 'Wrong username, email or password.';
 const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used; sign in again.';
 
 /** Sign-up, sign-in and sessions (RFC 9700 refresh token rotation with reuse detection). */
-export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures }: AccountsDeps) {
+export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesses, registrations, passwordVerified }: AccountsDeps) {
   const refreshExpiry = (): Date => new Date(Date.now() + refreshTokenTtlDays * 86_400_000);
 
   const authPayload = async (user: User, refreshToken: string): Promise<AuthPayloadModel> => ({
@@ -44,6 +48,15 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures 
       : conflict('An account with that email already exists.', 'email');
   }
 
+  /**
+   * Counts a guess at `key`'s password before it is checked; RATE_LIMITED past the limit.
+   * One key per account (its id), whatever name or email addressed it.
+   */
+  async function guess(key: string): Promise<void> {
+    const blockedFor = await passwordGuesses.attempt(key);
+    if (blockedFor > 0) throw rateLimited(blockedFor);
+  }
+
   /** A new session holding one fresh refresh token. */
   async function startSession(user: User): Promise<AuthPayloadModel> {
     const refresh = newRefreshToken();
@@ -54,12 +67,17 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures 
   }
 
   return {
-    async register(input: RegisterInput): Promise<AuthPayloadModel> {
+    /** `clientAddress`: who asks (as the gateway saw it), for the per-address sign-up limit. */
+    async register(input: RegisterInput, clientAddress: string): Promise<AuthPayloadModel> {
       const username = parseUsername(input.username);
       const email = parseEmail(input.email);
       const password = parsePassword(input.password);
       const displayName = parseDisplayName(input.displayName);
       const usernameKey = username.toLowerCase();
+      // Counted before any work (the hash is the costly part), per address first so one
+      // client spends only its own quota before it reaches the global one.
+      const blockedFor = (await registrations.perAddress.attempt(clientAddress)) || (await registrations.global.attempt('all'));
+      if (blockedFor > 0) throw rateLimited(blockedFor);
       const taken = await takenError(usernameKey, email);
       if (taken) throw taken;
       const refresh = newRefreshToken();
@@ -86,20 +104,19 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures 
     async login(usernameOrEmail: string, password: string): Promise<AuthPayloadModel> {
       const identifier = usernameOrEmail.trim().toLowerCase();
       if (identifier === '') throw badUserInput('usernameOrEmail must not be empty.', 'usernameOrEmail');
-      // Checked before any password work: a blocked name costs nothing to refuse.
-      const blockedFor = await loginFailures.blockedFor(identifier);
-      if (blockedFor > 0) throw rateLimited(blockedFor);
       // Usernames cannot contain "@", so the identifier says which column to look in.
       const user =
         identifier.length > 254
           ? null
           : await db.user.findUnique({ where: identifier.includes('@') ? { email: identifier } : { usernameKey: identifier } });
+      // The account, not the name typed, is what is guessed at; a name with no account
+      // is limited by itself (it costs a decoy verification too).
+      const guessKey = user ? `account:${user.id}` : `nobody:${identifier}`;
+      await guess(guessKey);
+      passwordVerified('login');
       const matches = characterCount(password) <= PASSWORD_MAX && (await verifyPassword(user?.passwordHash ?? null, password));
-      if (!user || !matches) {
-        await loginFailures.failed(identifier);
-        throw unauthenticated(WRONG_CREDENTIALS);
-      }
-      await loginFailures.reset(identifier);
+      if (!user || !matches) throw unauthenticated(WRONG_CREDENTIALS);
+      await passwordGuesses.reset(guessKey);
       return startSession(user);
     },
 
@@ -136,8 +153,12 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, loginFailures 
       const password = parsePassword(newPassword, 'newPassword');
       const user = await db.user.findUnique({ where: { id: viewer.id } });
       if (!user) throw unauthenticated();
+      // A stolen access token must not be a way around the login limit.
+      await guess(`account:${user.id}`);
+      passwordVerified('changePassword');
       const matches = characterCount(currentPassword) <= PASSWORD_MAX && (await verifyPassword(user.passwordHash, currentPassword));
       if (!matches) throw badUserInput('currentPassword is not your current password.', 'currentPassword');
+      await passwordGuesses.reset(`account:${user.id}`);
       if (password === currentPassword) throw badUserInput('newPassword must differ from the current password.', 'newPassword');
       const passwordHash = await hashPassword(password);
       await db.$transaction([

@@ -11,6 +11,10 @@ export interface UsersConfig extends SubgraphSettings {
   issuer: string;
   audience: string;
   refreshTokenTtlDays: number;
+  /** Password guesses allowed per account (login and changePassword) in each window. */
+  passwordGuesses: { limit: number; windowSeconds: number };
+  /** Accounts created per client address, and in all, in each window. */
+  registrations: { perAddress: number; global: number; windowSeconds: number };
 }
 
 const extraSchema = {
@@ -19,6 +23,11 @@ const extraSchema = {
   JWT_ISSUER: tokenVerificationEnvSchema.JWT_ISSUER,
   JWT_AUDIENCE: tokenVerificationEnvSchema.JWT_AUDIENCE,
   REFRESH_TOKEN_TTL_DAYS: envInt(30, 1, 365),
+  PASSWORD_GUESS_LIMIT: envInt(10, 1, 1_000),
+  PASSWORD_GUESS_WINDOW_SECONDS: envInt(15 * 60, 1, 86_400),
+  REGISTRATIONS_PER_ADDRESS: envInt(10, 1, 1_000_000),
+  REGISTRATIONS_GLOBAL: envInt(1_000, 1, 1_000_000),
+  REGISTRATION_WINDOW_SECONDS: envInt(3_600, 1, 86_400),
 };
 
 export function loadUsersConfig(env: Env, identity: SubgraphIdentity): UsersConfig {
@@ -29,6 +38,8 @@ export function loadUsersConfig(env: Env, identity: SubgraphIdentity): UsersConf
     issuer: extra.JWT_ISSUER,
     audience: extra.JWT_AUDIENCE,
     refreshTokenTtlDays: extra.REFRESH_TOKEN_TTL_DAYS,
+    passwordGuesses: { limit: extra.PASSWORD_GUESS_LIMIT, windowSeconds: extra.PASSWORD_GUESS_WINDOW_SECONDS },
+    registrations: { perAddress: extra.REGISTRATIONS_PER_ADDRESS, global: extra.REGISTRATIONS_GLOBAL, windowSeconds: extra.REGISTRATION_WINDOW_SECONDS },
   };
 }
 

@@ -17,4 +17,6 @@ export interface Context extends SubgraphContext {
    * so the payload may show what only the user may see (their email).
    */
   signedInUserId: string | null;
+  /** Who asks, as the gateway saw it: the key of the sign-up limit. */
+  clientAddress: string;
 }

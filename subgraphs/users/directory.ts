@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../../prisma/users/generated/client.js';
+import { escapeLikeWildcards } from '../../platform/escape-like-wildcards.js';
 import { keysetPage } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import { optionalText } from '../../platform/text.js';
@@ -16,7 +17,9 @@ export function createDirectory(db: PrismaClient) {
 
     /** Users newest first; `search` matches part of the username or display name, regardless of case. */
     async list(search: string | null | undefined, request: PageRequest): Promise<UserConnectionModel> {
-      const term = optionalText(search, { field: 'search', max: 100 });
+      const text = optionalText(search, { field: 'search', max: 100 });
+      // Literal: "%" or "_" typed into a search box means those characters, not "anything".
+      const term = text === null ? null : escapeLikeWildcards(text);
       const matching: Prisma.UserWhereInput = term
         ? { OR: [{ usernameKey: { contains: term.toLowerCase() } }, { displayName: { contains: term, mode: 'insensitive' } }] }
         : {};

@@ -28,7 +28,7 @@ export const resolvers: Resolvers = {
   },
 
   Mutation: {
-    register: (_, { input }, context) => signedIn(context, context.accounts.register(input)),
+    register: (_, { input }, context) => signedIn(context, context.accounts.register(input, context.clientAddress)),
     login: (_, { usernameOrEmail, password }, context) => signedIn(context, context.accounts.login(usernameOrEmail, password)),
     refreshToken: (_, { refreshToken }, context) => signedIn(context, context.accounts.refresh(refreshToken)),
     logout: (_, { refreshToken }, { accounts }) => accounts.logout(refreshToken),

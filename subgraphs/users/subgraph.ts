@@ -2,6 +2,7 @@ import { PrismaClient } from '../../prisma/users/generated/client.js';
 import { loadSigningKey } from '../../platform/auth/signing-key.js';
 import { createFailureCounter } from '../../platform/failure-counter.js';
 import { sendJson } from '../../platform/http/http-server.js';
+import { Counter } from '../../platform/observability/metrics.js';
 import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
@@ -15,27 +16,42 @@ import { resolvers } from './resolvers.js';
 import { seedDemoData } from './seed.js';
 import { createTokenIssuer } from './tokens.js';
 
-/** Wrong passwords allowed per username or email before sign-in pauses for the rest of the window. */
-const LOGIN_LIMIT = { limit: 10, windowSeconds: 15 * 60 };
-
 /** The users subgraph: accounts, sessions and the follow graph; it signs access tokens and serves its JWKS. */
 export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphRuntime): Promise<RunningSubgraph> {
   const signingKey = await loadSigningKey(config.signingKeyPem);
-  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, logger, router }) => {
+  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, logger, router, metrics }) => {
     const db = new PrismaClient({ adapter });
     if (config.seedDemoData) await seedDemoData(db, logger);
     const tokens = createTokenIssuer(signingKey, config);
-    const loginFailures = createFailureCounter({ ...LOGIN_LIMIT, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger });
-    const accounts = createAccounts({ db, tokens, refreshTokenTtlDays: config.refreshTokenTtlDays, loginFailures });
+    const counter = (name: string, limit: number, windowSeconds: number) =>
+      createFailureCounter({ limit, windowSeconds, redisUrl: config.redisUrl, prefix: `${config.redisPrefix}:${name}`, logger });
+    const { passwordGuesses: guessLimit, registrations: signUpLimit } = config;
+    const passwordGuesses = counter('password-guesses', guessLimit.limit, guessLimit.windowSeconds);
+    const registrations = {
+      perAddress: counter('registrations', signUpLimit.perAddress, signUpLimit.windowSeconds),
+      global: counter('registrations-global', signUpLimit.global, signUpLimit.windowSeconds),
+    };
+    // What the guess limit bounds, and what an operator watches for password spraying.
+    const verifications = new Counter({ name: 'password_verifications_total', help: 'Passwords checked (argon2 verifications), by operation.', labelNames: ['operation'], registers: [metrics] });
+    const accounts = createAccounts({
+      db,
+      tokens,
+      refreshTokenTtlDays: config.refreshTokenTtlDays,
+      passwordGuesses,
+      registrations,
+      passwordVerified: (operation) => verifications.inc({ operation }),
+    });
     const follows = createFollows({ db, pubsub });
     const directory = createDirectory(db);
     router.on('/.well-known/jwks.json', (_request, response) => sendJson(response, 200, signingKey.jwks, { 'cache-control': 'public, max-age=300' }));
     return {
       resolvers,
       verifier: tokens.verifier,
-      createContext: (viewer) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, pubsub, signedInUserId: null }),
+      createContext: (viewer, { clientAddress }) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, pubsub, signedInUserId: null, clientAddress }),
+      // Its own database is the authority: no request to itself.
+      accountExists: async (id) => (await db.user.count({ where: { id } })) > 0,
       close: async () => {
-        await loginFailures.close();
+        await Promise.all([passwordGuesses, registrations.perAddress, registrations.global].map((each) => each.close()));
         await db.$disconnect();
       },
     };

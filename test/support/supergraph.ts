@@ -51,7 +51,16 @@ export async function startTestSupergraph({
   // Test runs share one Redis: each supergraph gets its own channels and event streams.
   const redisPrefix = `test-${randomBytes(4).toString('hex')}`;
   const supergraph = await startSupergraph({
-    env: { NODE_ENV: 'test', LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix, ...env },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'error',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      // Every test registers its users from 127.0.0.1; the sign-up limit has its own test.
+      REGISTRATIONS_PER_ADDRESS: '1000000',
+      REGISTRATIONS_GLOBAL: '1000000',
+      ...env,
+    },
     gatewayEnv,
     gatewayPort: 0,
     subgraphPort: () => 0,
