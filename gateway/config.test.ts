@@ -28,7 +28,7 @@ test('a bad configuration names every bad variable and never prints a value', ()
 });
 
 test('short links: development defaults, and a visitor hash key too short to be a secret is refused', () => {
-  expect(loadGatewayConfig({}).shortLinks).toMatchObject({ redisUrl: undefined, redisPrefix: 'supergraph', trustProxy: false, cacheTtlMs: 10_000, flushIntervalMs: 500 });
+  expect(loadGatewayConfig({}).shortLinks).toMatchObject({ redisUrl: undefined, redisPrefix: 'supergraph', trustedProxyHops: 0, cacheTtlMs: 10_000, flushIntervalMs: 500 });
   expect(loadGatewayConfig({}).shortLinks.visitorHashKey).toMatch(/^dev-only-/);
   expect(loadGatewayConfig({ REDIS_URL: 'redis://cache:6379', TRUSTED_PROXY_HOPS: '1', VISITOR_HASH_KEY: 's'.repeat(32) }).shortLinks).toMatchObject({ redisUrl: 'redis://cache:6379', trustedProxyHops: 1, visitorHashKey: 's'.repeat(32) });
   const run = () => loadGatewayConfig({ VISITOR_HASH_KEY: 'hunter2', CLICK_FLUSH_INTERVAL_MS: '0' });

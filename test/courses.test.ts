@@ -5,8 +5,7 @@ import type { GraphQLResult } from './support/graphql.js';
 import { channelSubscribers } from './support/redis.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
-import { mintAccessToken } from './support/tokens.js';
-import { makeAdmin, registerUser } from './support/users.js';
+import { makeAdmin, quickAccounts, registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
 import { openSocket } from './support/ws.js';
 import { eventually } from './support/eventually.js';
@@ -26,10 +25,7 @@ type Caller = TestUser | { accessToken: string } | undefined;
 const call = <T = Record<string, unknown>>(who: Caller, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult<T>> =>
   supergraph.request<T>(query, variables, { token: who?.accessToken });
 const coursesDb = (text: string, values: unknown[] = []) => sql<Record<string, unknown>>(supergraph.databaseUrls['courses']!, text, values);
-const learnerToken = async (): Promise<{ id: string; accessToken: string }> => {
-  const id = randomUUID();
-  return { id, accessToken: await mintAccessToken(supergraph.signingKeyPem, { sub: id, role: 'USER' }) };
-};
+const learnerToken = async (): Promise<{ id: string; accessToken: string }> => (await quickAccounts(supergraph, 1))[0]!;
 
 const QUIZ = { passingScore: 0.5, questions: [{ prompt: 'Two plus two?', choices: ['3', '4', '5'], correctChoice: 1 }, { prompt: 'Capital of France?', choices: ['Paris', 'Rome'], correctChoice: 0 }] };
 

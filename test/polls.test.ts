@@ -6,8 +6,7 @@ import type { GraphQLResult } from './support/graphql.js';
 import { channelSubscribers } from './support/redis.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
-import { mintAccessToken } from './support/tokens.js';
-import { makeAdmin, registerUser } from './support/users.js';
+import { makeAdmin, quickAccounts, registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
 import { openSocket } from './support/ws.js';
 
@@ -52,22 +51,7 @@ const vote = (token: string | undefined, pollId: string, optionId: string) =>
 const closePoll = (token: string | undefined, pollId: string) =>
   supergraph.request<{ closePoll: PollView }>(`mutation ($p: ID!) { closePoll(pollId: $p) { ${POLL} } }`, { p: pollId }, { token });
 const readPoll = async (id: string, token?: string) => dataOf(await supergraph.request<{ poll: PollView | null }>(`query ($id: ID!) { poll(id: $id) { ${POLL} } }`, { id }, { token })).poll;
-/**
- * Tokens of `count` signed-in users, without the cost of registering each (argon2): their
- * account rows are written into the users database at once. The accounts must exist, since
- * every write checks that its token's account still does.
- */
-async function voterTokens(count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await sql(
-    supergraph.databaseUrls['users']!,
-    `INSERT INTO users (id, username, username_key, email, password_hash, updated_at)
-     SELECT id, 'v' || left(replace(id::text, '-', ''), 29), 'v' || left(replace(id::text, '-', ''), 29), id::text || '@example.com', 'not a hash', now()
-     FROM unnest($1::uuid[]) AS id`,
-    [ids],
-  );
-  return Promise.all(ids.map((sub) => mintAccessToken(supergraph.signingKeyPem, { sub, role: 'USER' })));
-}
+const voterTokens = async (count: number): Promise<string[]> => (await quickAccounts(supergraph, count)).map((account) => account.accessToken);
 const voterToken = async (): Promise<string> => (await voterTokens(1))[0]!;
 const codesAndFields = (result: GraphQLResult<unknown>) => (result.errors ?? []).map((error) => [error.extensions?.code, error.extensions?.field]);
 

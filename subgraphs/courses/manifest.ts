@@ -5,6 +5,8 @@ import { startCoursesSubgraph } from './subgraph.js';
 export const manifest: SubgraphManifest = {
   name: 'courses',
   port: 4006,
+  // A write's token is checked against users: its account must still exist.
+  calls: ['users'],
   mappers: {
     Course: 'CourseModel',
     CourseConnection: 'CourseConnectionModel',

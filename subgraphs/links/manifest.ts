@@ -5,6 +5,8 @@ import { startLinksSubgraph } from './subgraph.js';
 export const manifest: SubgraphManifest = {
   name: 'links',
   port: 4005,
+  // A write's token is checked against users: its account must still exist.
+  calls: ['users'],
   mappers: {
     Link: 'LinkModel',
     LinkConnection: 'LinkConnectionModel',
