@@ -6,6 +6,7 @@ export const manifest: SubgraphManifest = {
   name: 'courses',
   port: 4006,
   mappers: {
+    PlatformStats: 'PlatformStatsReference',
     Course: 'CourseModel',
     CourseConnection: 'CourseConnectionModel',
     CourseAnalytics: 'CourseAnalyticsModel',

@@ -4,6 +4,7 @@ import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { postLikesChannel } from './likes.js';
 import type { PostLikeStatsModel } from './models.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -49,5 +50,10 @@ export const resolvers: Resolvers = {
 
   UserConnection: {
     totalCount: (connection) => connection.totalCount(),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    likes: (_, __, { loaders }) => loaders.rowCount.load('likes'),
   },
 };

@@ -7,6 +7,7 @@ import { withPercentages } from './loaders.js';
 import type { PollResultsEvent } from './models.js';
 import { pollResultsChannel } from './polls.js';
 import { isClosed } from './validation.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -59,5 +60,11 @@ export const resolvers: Resolvers = {
   User: {
     __resolveReference: ({ id }) => ({ id }),
     polls: (user, args, { polls }) => polls.byAuthor(user.id, pageRequest(args)),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    polls: (_, __, { loaders }) => loaders.rowCount.load('polls'),
+    votes: (_, __, { loaders }) => loaders.rowCount.load('votes'),
   },
 };

@@ -5,6 +5,6 @@ import { startPostsSubgraph } from './subgraph.js';
 export const manifest: SubgraphManifest = {
   name: 'posts',
   port: 4002,
-  mappers: { Post: 'PostModel', PostConnection: 'PostConnectionModel', User: 'UserReference' },
+  mappers: { Post: 'PostModel', PostConnection: 'PostConnectionModel', User: 'UserReference', PlatformStats: 'PlatformStatsReference' },
   start: (env, runtime = {}) => startPostsSubgraph(loadPostsConfig(env, manifest), runtime),
 };

@@ -4,6 +4,7 @@ import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { PostModel } from './models.js';
 import { postCreatedChannel } from './posts.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -36,5 +37,10 @@ export const resolvers: Resolvers = {
     posts: (user, args, { posts }) => posts.byAuthor(user.id, pageRequest(args)),
     postsCount: (user, _, { loaders }) => loaders.postsCount.load(user.id),
     homeTimeline: (user, args, { posts }) => posts.homeTimeline(user.followingIds ?? [], pageRequest(args)),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    posts: (_, __, { loaders }) => loaders.rowCount.load('posts'),
   },
 };
