@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../../prisma/courses/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { batchLoader, listLoader, rowLoader } from '../../platform/loaders.js';
-import type { LessonModel, QuizAttemptModel } from './models.js';
 import { rowCountLoader } from '../../platform/data/row-counts.js';
+import type { LessonModel, QuizAttemptModel } from './models.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 

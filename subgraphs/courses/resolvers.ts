@@ -1,11 +1,11 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { isId, pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { canSee, visibleCourse } from './access.js';
 import type { CourseModel } from './models.js';
 import { share } from './validation.js';
-import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 const completionRate = (course: CourseModel): number => share(course.completedCount, course.enrollmentsCount);
 

@@ -1,10 +1,10 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { postLikesChannel } from './likes.js';
 import type { PostLikeStatsModel } from './models.js';
-import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 export const resolvers: Resolvers = {
   DateTime,

@@ -1,10 +1,10 @@
 import type { PrismaClient } from '../../prisma/polls/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { batchLoader, listLoader, rowLoader } from '../../platform/loaders.js';
+import { rowCountLoader } from '../../platform/data/row-counts.js';
 import type { PollModel, PollOptionModel } from './models.js';
 import { POLL_FIELDS } from './polls.js';
 import { percentages } from './validation.js';
-import { rowCountLoader } from '../../platform/data/row-counts.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 

@@ -1,13 +1,13 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { isId, pageRequest } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { Context } from './context.js';
 import { withPercentages } from './loaders.js';
 import type { PollResultsEvent } from './models.js';
 import { pollResultsChannel } from './polls.js';
 import { isClosed } from './validation.js';
-import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 export const resolvers: Resolvers = {
   DateTime,

@@ -1,10 +1,10 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { isId, pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { PostModel } from './models.js';
 import { postCreatedChannel } from './posts.js';
-import { platformStatsReference } from '../../contracts/platform-stats.js';
 
 export const resolvers: Resolvers = {
   DateTime,
