@@ -8,7 +8,7 @@ import { startEmbedded } from '../embedded/start.js';
 import type { RunningSupergraph } from '../embedded/start.js';
 import { DEMO_PASSWORD, DEMO_POSTS } from '../contracts/demo.js';
 import { projectPath } from '../platform/paths.js';
-import { dataOf, graphql } from './support/graphql.js';
+import { dataOf, errorCodes, graphql } from './support/graphql.js';
 import { openSocket } from './support/ws.js';
 import { eventually } from './support/eventually.js';
 import { learningJourney } from './courses-flow.js';
@@ -265,6 +265,56 @@ test('short links: the demo links are seeded, a new link redirects and its click
     await socket.dispose();
   }
 });
+
+test('the demo admin promotes a user, deletes someone\'s post, reads both in auditLog, and platformStats matches the data', async () => {
+  const request = <T>(query: string, variables: Record<string, unknown> = {}, token?: string) => graphql<T>(supergraph.gatewayUrl, query, variables, { token });
+  const [ada, grace] = [await loginDemo('ada'), await loginDemo('grace')];
+  const newcomer = dataOf(
+    await request<{ register: { user: { id: string } } }>('mutation { register(input: { username: "moderator_mo", email: "mo@example.com", password: "moderation matters" }) { user { id } } }'),
+  ).register.user.id;
+  expect(dataOf(await request<{ setUserRole: { role: string } }>('mutation ($id: ID!) { setUserRole(userId: $id, role: ADMIN) { role } }', { id: newcomer }, ada)).setUserRole.role).toBe('ADMIN');
+  const post = dataOf(await request<{ createPost: { id: string } }>('mutation { createPost(body: "Off topic, surely") { id } }', {}, grace)).createPost.id;
+  expect(dataOf(await request<{ deletePost: boolean }>('mutation ($id: ID!) { deletePost(id: $id) }', { id: post }, ada)).deletePost).toBe(true);
+
+  type Entry = { action: string; subjectId: string; actor: { username: string } | null };
+  let entries: Entry[] = [];
+  await eventually(async () => {
+    entries = dataOf(await request<{ auditLog: { edges: Array<{ node: Entry }> } }>('{ auditLog(first: 10) { edges { node { action subjectId actor { username } } } } }', {}, ada)).auditLog.edges.map((edge) => edge.node);
+    return entries.some((entry) => entry.subjectId === post);
+  }, 10_000, 'the deletion in the audit log');
+  expect(entries.slice(0, 2)).toEqual([
+    { action: 'POST_DELETED_BY_ADMIN', subjectId: post, actor: { username: 'ada' } },
+    { action: 'ROLE_CHANGED', subjectId: newcomer, actor: { username: 'ada' } },
+  ]);
+
+  // The data, read through the API (the PGlite databases serve one session: their subgraph's).
+  type Page<N> = { edges: Array<{ node: N }>; pageInfo: { hasNextPage: boolean } };
+  const data = dataOf(
+    await request<{
+      users: Page<{ coursesTaught: Page<{ enrollmentsCount: number }> }> & { totalCount: number };
+      publicTimeline: Page<{ likeCount: number }>;
+      polls: Page<{ totalVotes: number }>;
+    }>(
+      '{ users(first: 100) { totalCount edges { node { coursesTaught(first: 100) { edges { node { enrollmentsCount } } pageInfo { hasNextPage } } } } pageInfo { hasNextPage } } publicTimeline(first: 100) { edges { node { likeCount } } pageInfo { hasNextPage } } polls(first: 100) { edges { node { totalVotes } } pageInfo { hasNextPage } } }',
+      {},
+      ada,
+    ),
+  );
+  expect([data.users, data.publicTimeline, data.polls, ...data.users.edges.map((edge) => edge.node.coursesTaught)].some((page) => page.pageInfo.hasNextPage)).toBe(false);
+  const courses = data.users.edges.flatMap((edge) => edge.node.coursesTaught.edges.map((course) => course.node));
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const stats = dataOf(await request<{ platformStats: Record<string, number> }>('{ platformStats { users posts likes polls votes courses enrollments } }', {}, ada)).platformStats;
+  expect(stats).toEqual({
+    users: data.users.totalCount,
+    posts: data.publicTimeline.edges.length,
+    likes: sum(data.publicTimeline.edges.map((edge) => edge.node.likeCount)),
+    polls: data.polls.edges.length,
+    votes: sum(data.polls.edges.map((edge) => edge.node.totalVotes)),
+    courses: courses.length,
+    enrollments: sum(courses.map((course) => course.enrollmentsCount)),
+  });
+  expect(errorCodes(await request('{ platformStats { users } }', {}, grace))).toEqual(['FORBIDDEN']);
+}, 60_000);
 
 test('keeps its data and its signing key across a restart, without seeding again', async () => {
   const login = dataOf(

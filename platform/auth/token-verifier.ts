@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import { unauthenticated } from '../errors.js';
+import { forbidden, unauthenticated } from '../errors.js';
 import { isId } from '../pagination.js';
 
 export type Role = 'USER' | 'ADMIN';
@@ -91,4 +91,15 @@ export async function viewerFromAuthorization(header: string | undefined, verifi
 export function requireViewer(viewer: Viewer | null): Viewer {
   if (!viewer) throw unauthenticated();
   return viewer;
+}
+
+/**
+ * The signed-in viewer whose token carries the ADMIN role: UNAUTHENTICATED when anonymous,
+ * FORBIDDEN otherwise. The role is the token's, so a change of role takes effect with the
+ * user's next access token.
+ */
+export function requireAdmin(viewer: Viewer | null): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (signedIn.role !== 'ADMIN') throw forbidden('Only admins may do this.');
+  return signedIn;
 }

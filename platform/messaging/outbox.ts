@@ -17,6 +17,31 @@ export const outboxRow = (event: DomainEvent): { type: string; payload: Record<s
   traceparent: currentTraceparent() ?? null,
 });
 
+/**
+ * What writing to an outbox needs of a domain's transaction: any Prisma client or
+ * transaction client has it, whichever domain's schema generated it.
+ */
+export interface OutboxTransaction {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
+}
+
+/**
+ * Writes `event` into the domain's `outbox_events` inside `tx`, the transaction of the
+ * change it reports, and returns the row's id (for `OutboxRelay.consumed`). The relay
+ * publishes it once the transaction commits; call its `flush` then.
+ */
+export async function writeOutbox(tx: OutboxTransaction, event: DomainEvent): Promise<string> {
+  const row = outboxRow(event);
+  const [inserted] = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    'INSERT INTO outbox_events (type, payload, traceparent) VALUES ($1, $2::jsonb, $3) RETURNING id::text AS id',
+    row.type,
+    JSON.stringify(row.payload),
+    row.traceparent,
+  );
+  if (!inserted) throw new Error('the outbox returned no row');
+  return inserted.id;
+}
+
 export interface OutboxRelay {
   /** Publishes what the outbox holds. Never rejects: on failure it retries later by itself. */
   flush(): Promise<void>;

@@ -3,9 +3,12 @@ import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { TRANSACTION_OPTIONS } from '../../platform/data/database.js';
 import { badUserInput, notFound } from '../../platform/errors.js';
 import { escapeLikeWildcards } from '../../platform/escape-like-wildcards.js';
+import { writeOutbox } from '../../platform/messaging/outbox.js';
+import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import { keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import { optionalText } from '../../platform/text.js';
+import { auditRecorded } from '../../contracts/audit-events.js';
 import { authoredCourse, lockCourse } from './access.js';
 import type { LockedCourse } from './access.js';
 import type { CourseStatsPublisher } from './course-stats.js';
@@ -17,17 +20,36 @@ export type Courses = ReturnType<typeof createCourses>;
 
 export interface CoursesDeps {
   db: PrismaClient;
+  /** Relays the outbox (audit events) once a write committed. */
+  relay: OutboxRelay;
   stats: CourseStatsPublisher;
 }
 
 /** Authoring courses (their instructor only) and the lists of courses. */
-export function createCourses({ db, stats }: CoursesDeps) {
+export function createCourses({ db, relay, stats }: CoursesDeps) {
   const page = (filter: Prisma.CourseWhereInput, request: PageRequest): Promise<CourseConnectionModel> =>
     keysetPage(request, 'id', ({ where, ...args }) => db.course.findMany({ where: { AND: [filter, where] }, ...args }), (course) => course);
 
-  /** Runs `write` on the course locked, once the viewer is known to be its instructor. */
-  const authoring = <T>(viewer: Viewer, courseId: string, write: (tx: Prisma.TransactionClient, course: LockedCourse) => Promise<T>): Promise<T> =>
-    db.$transaction(async (tx) => write(tx, authoredCourse(await lockCourse(tx, courseId), viewer)), TRANSACTION_OPTIONS);
+  /**
+   * Records, in the write's transaction, a course write by an admin account. Admins cannot
+   * write other people's courses (access.ts: instructors only), so these are the courses an
+   * admin authors; the log still says which admin changed which course.
+   */
+  const auditAdmin = async (tx: Prisma.TransactionClient, viewer: Viewer, courseId: string, change: string): Promise<void> => {
+    if (viewer.role !== 'ADMIN') return;
+    await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'COURSE_CHANGED_BY_ADMIN', subjectType: 'Course', subjectId: courseId, detail: change, domain: 'courses' }));
+  };
+
+  /** Runs `write` on the course locked, once the viewer is known to be its instructor; `change` names it for the audit log. */
+  const authoring = async <T>(viewer: Viewer, courseId: string, change: string, write: (tx: Prisma.TransactionClient, course: LockedCourse) => Promise<T>): Promise<T> => {
+    const result = await db.$transaction(async (tx) => {
+      const written = await write(tx, authoredCourse(await lockCourse(tx, courseId), viewer));
+      await auditAdmin(tx, viewer, courseId, change);
+      return written;
+    }, TRANSACTION_OPTIONS);
+    if (viewer.role === 'ADMIN') await relay.flush();
+    return result;
+  };
 
   /** The lesson's course id, or NOT_FOUND. */
   const lessonCourse = async (lessonId: string): Promise<string> => {
@@ -37,13 +59,21 @@ export function createCourses({ db, stats }: CoursesDeps) {
   };
 
   return {
-    create: (viewer: Viewer, input: { title: string; description: string }): Promise<CourseModel> =>
-      db.course.create({ data: { ...parseCourseInput(input), instructorId: viewer.id } }),
+    async create(viewer: Viewer, input: { title: string; description: string }): Promise<CourseModel> {
+      const fields = parseCourseInput(input);
+      const course = await db.$transaction(async (tx) => {
+        const created = await tx.course.create({ data: { ...fields, instructorId: viewer.id } });
+        await auditAdmin(tx, viewer, created.id, `created: ${created.title}`);
+        return created;
+      }, TRANSACTION_OPTIONS);
+      if (viewer.role === 'ADMIN') await relay.flush();
+      return course;
+    },
 
     async update(viewer: Viewer, id: string, input: { title?: string | null; description?: string | null }): Promise<CourseModel> {
       const courseId = requireId(id, 'id');
       const fields = parseCourseUpdate(input);
-      return authoring(viewer, courseId, (tx) => tx.course.update({ where: { id: courseId }, data: fields }));
+      return authoring(viewer, courseId, `updated: ${Object.keys(fields).join(', ')}`, (tx) => tx.course.update({ where: { id: courseId }, data: fields }));
     },
 
     /**
@@ -54,7 +84,7 @@ export function createCourses({ db, stats }: CoursesDeps) {
     async addLesson(viewer: Viewer, courseId: string, input: { title: string; content: string; durationMinutes?: number | null }): Promise<LessonModel> {
       const id = requireId(courseId, 'courseId');
       const fields = parseLessonInput(input);
-      const { lesson, published } = await authoring(viewer, id, async (tx, course) => {
+      const { lesson, published } = await authoring(viewer, id, `lesson added: ${fields.title}`, async (tx, course) => {
         const created = await tx.lesson.create({ data: { ...fields, courseId: id, position: course.lessonsCount + 1 } });
         await tx.enrollment.updateMany({ where: { courseId: id, completedAt: { not: null } }, data: { completedAt: null } });
         await tx.course.update({ where: { id }, data: { lessonsCount: { increment: 1 }, completedCount: 0 } });
@@ -69,7 +99,7 @@ export function createCourses({ db, stats }: CoursesDeps) {
       const id = requireId(lessonId, 'lessonId');
       const quiz: QuizFields = parseQuizInput(input);
       const courseId = await lessonCourse(id);
-      return authoring(viewer, courseId, async (tx) => {
+      return authoring(viewer, courseId, `quiz set on lesson ${id}`, async (tx) => {
         await tx.quiz.deleteMany({ where: { lessonId: id } });
         await tx.quiz.create({
           data: {
@@ -84,7 +114,7 @@ export function createCourses({ db, stats }: CoursesDeps) {
 
     async publish(viewer: Viewer, id: string): Promise<CourseModel> {
       const courseId = requireId(id, 'id');
-      return authoring(viewer, courseId, async (tx, course) => {
+      return authoring(viewer, courseId, 'published', async (tx, course) => {
         if (course.lessonsCount === 0) throw badUserInput('A course needs at least one lesson to be published.', 'id');
         return tx.course.update({ where: { id: courseId }, data: { published: true } });
       });

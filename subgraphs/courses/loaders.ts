@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../prisma/courses/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { batchLoader, listLoader, rowLoader } from '../../platform/loaders.js';
+import { rowCountLoader } from '../../platform/data/row-counts.js';
 import type { LessonModel, QuizAttemptModel } from './models.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -8,6 +9,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** One set per request: each batches the loads of a request into one query. */
 export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
   return {
+    /** Rows per table from the maintained counters (platformStats). */
+    rowCount: rowCountLoader(db),
     course: rowLoader((ids) => db.course.findMany({ where: { id: { in: [...ids] } } })),
     lessons: listLoader(
       (courseIds: readonly string[]) => db.lesson.findMany({ where: { courseId: { in: [...courseIds] } }, orderBy: [{ courseId: 'asc' }, { position: 'asc' }] }),

@@ -8,6 +8,7 @@ export const manifest: SubgraphManifest = {
   // A write's token is checked against users: its account must still exist.
   calls: ['users'],
   mappers: {
+    PlatformStats: 'PlatformStatsReference',
     Course: 'CourseModel',
     CourseConnection: 'CourseConnectionModel',
     CourseAnalytics: 'CourseAnalyticsModel',

@@ -42,3 +42,5 @@ export interface CourseAnalyticsModel {
 export interface CourseStatsModel {
   courseId: string;
 }
+
+export type { PlatformStatsReference } from '../../contracts/platform-stats.js';

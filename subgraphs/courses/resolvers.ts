@@ -1,6 +1,7 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { isId, pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { canSee, visibleCourse } from './access.js';
 import type { CourseModel } from './models.js';
@@ -87,5 +88,11 @@ export const resolvers: Resolvers = {
     __resolveReference: ({ id }) => ({ id }),
     enrollments: (user, args, { viewer, learning }) => learning.enrollments(viewer, user.id, pageRequest(args)),
     coursesTaught: (user, args, { viewer, courses }) => courses.taught(viewer, user.id, pageRequest(args)),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    courses: (_, __, { loaders }) => loaders.rowCount.load('courses'),
+    enrollments: (_, __, { loaders }) => loaders.rowCount.load('enrollments'),
   },
 };

@@ -1,5 +1,7 @@
 import { PrismaClient } from '../../prisma/courses/generated/client.js';
 import { createTokenVerifier } from '../../platform/auth/token-verifier.js';
+import { createOutboxRelay, outboxGauge } from '../../platform/messaging/outbox.js';
+import type { AuditedStream } from '../../contracts/audit-events.js';
 import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
@@ -13,20 +15,29 @@ import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { seedDemoCourses } from './seed.js';
 
+/** The stream courses tells other domains on (its audit events). */
+const COURSES_STREAM: AuditedStream = 'courses';
+
 /** The courses subgraph: authoring, enrolments and progress, analytics and live course stats. */
 export function startCoursesSubgraph(config: CoursesConfig, runtime: SubgraphRuntime): Promise<RunningSubgraph> {
-  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, logger }) => {
+  return startSubgraph<Context>(config, runtime, async ({ adapter, pool, pubsub, events, logger, metrics }) => {
     const db = new PrismaClient({ adapter });
     if (config.seedDemoData) await seedDemoCourses(db, logger);
     const stats = createCourseStatsPublisher(pubsub);
-    const courses = createCourses({ db, stats });
+    const relay = createOutboxRelay(pool, events, COURSES_STREAM, logger);
+    outboxGauge(metrics, pool, COURSES_STREAM);
+    void relay.flush();
+    const courses = createCourses({ db, relay, stats });
     const learning = createLearning({ db, stats });
     const analytics = createAnalytics({ db });
     return {
       resolvers,
       verifier: createTokenVerifier(config.verification),
       createContext: (viewer) => ({ viewer, loaders: createLoaders(db, viewer), courses, learning, analytics, stats }),
-      close: () => db.$disconnect(),
+      close: async () => {
+        relay.close();
+        await db.$disconnect();
+      },
     };
   });
 }

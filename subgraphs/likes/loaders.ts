@@ -1,12 +1,15 @@
 import type { PrismaClient } from '../../prisma/likes/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { batchLoader, membershipLoader } from '../../platform/loaders.js';
+import { rowCountLoader } from '../../platform/data/row-counts.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
 /** One set per request: each batches the loads of a request into one query. */
 export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
   return {
+    /** Rows per table from the maintained counters (platformStats). */
+    rowCount: rowCountLoader(db),
     likeCount: batchLoader(
       (postIds: readonly string[]) => db.like.groupBy({ by: ['postId'], where: { postId: { in: [...postIds] } }, _count: { _all: true } }),
       (row) => row.postId,

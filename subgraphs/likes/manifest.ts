@@ -6,6 +6,7 @@ export const manifest: SubgraphManifest = {
   name: 'likes',
   port: 4003,
   mappers: {
+    PlatformStats: 'PlatformStatsReference',
     Post: 'PostReference',
     PostConnection: 'PostConnectionModel',
     PostLikeStats: 'PostLikeStatsModel',

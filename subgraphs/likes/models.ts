@@ -25,3 +25,5 @@ export interface UserConnectionModel extends Connection<UserReference> {
 export interface PostLikeStatsModel {
   postId: string;
 }
+
+export type { PlatformStatsReference } from '../../contracts/platform-stats.js';

@@ -1,6 +1,7 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { postLikesChannel } from './likes.js';
 import type { PostLikeStatsModel } from './models.js';
@@ -49,5 +50,10 @@ export const resolvers: Resolvers = {
 
   UserConnection: {
     totalCount: (connection) => connection.totalCount(),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    likes: (_, __, { loaders }) => loaders.rowCount.load('likes'),
   },
 };

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../prisma/polls/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { batchLoader, listLoader, rowLoader } from '../../platform/loaders.js';
+import { rowCountLoader } from '../../platform/data/row-counts.js';
 import type { PollModel, PollOptionModel } from './models.js';
 import { POLL_FIELDS } from './polls.js';
 import { percentages } from './validation.js';
@@ -16,6 +17,8 @@ export function withPercentages(options: ReadonlyArray<Omit<PollOptionModel, 'pe
 /** One set per request: each batches the loads of a request into one query. */
 export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
   return {
+    /** Rows per table from the maintained counters (platformStats). */
+    rowCount: rowCountLoader(db),
     poll: rowLoader<PollModel>((ids) => db.poll.findMany({ where: { id: { in: [...ids] } }, select: POLL_FIELDS })),
     pollByPost: batchLoader(
       (postIds: readonly string[]) => db.poll.findMany({ where: { postId: { in: [...postIds] } }, select: POLL_FIELDS }),

@@ -6,6 +6,7 @@ export const manifest: SubgraphManifest = {
   name: 'polls',
   port: 4004,
   mappers: {
+    PlatformStats: 'PlatformStatsReference',
     Poll: 'PollModel',
     PollOption: 'PollOptionModel',
     PollConnection: 'PollConnectionModel',

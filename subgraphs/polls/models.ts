@@ -40,3 +40,5 @@ export interface UserReference {
 export interface PollResultsEvent {
   pollId: string;
 }
+
+export type { PlatformStatsReference } from '../../contracts/platform-stats.js';

@@ -2,7 +2,10 @@ import type { PrismaClient } from '../../prisma/polls/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/database.js';
 import { badUserInput, conflict, forbidden, notFound } from '../../platform/errors.js';
+import { writeOutbox } from '../../platform/messaging/outbox.js';
+import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
+import { auditRecorded } from '../../contracts/audit-events.js';
 import { keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import type { KnownPosts } from './known-posts.js';
@@ -16,6 +19,8 @@ export const pollResultsChannel = (pollId: string): string => `pollResultsChange
 
 export interface PollsDeps {
   db: PrismaClient;
+  /** Relays the outbox (audit events) once a write committed. */
+  relay: OutboxRelay;
   knownPosts: KnownPosts;
   pubsub: PubSub;
 }
@@ -30,7 +35,7 @@ const VOTE_ATTEMPTS = 3;
  * Creating polls, voting and closing. Each option's `votes` counter is changed in the same
  * transaction as the vote row it counts, so results are read without counting rows.
  */
-export function createPolls({ db, knownPosts, pubsub }: PollsDeps) {
+export function createPolls({ db, relay, knownPosts, pubsub }: PollsDeps) {
   /** Tells the poll's subscribers its results changed, after the write committed. */
   const publishResults = (pollId: string): Promise<void> => pubsub.publish(pollResultsChannel(pollId), { pollId } satisfies PollResultsEvent);
 
@@ -129,9 +134,14 @@ export function createPolls({ db, knownPosts, pubsub }: PollsDeps) {
         // Waits for the votes holding the poll shared; every vote after this sees it closed.
         await tx.$queryRaw`SELECT 1 FROM polls WHERE id = ${poll.id}::uuid FOR NO KEY UPDATE`;
         // Taken once those votes committed, so closed_at is when voting really ended.
-        return tx.$executeRaw`UPDATE polls SET closed_at = clock_timestamp() WHERE id = ${poll.id}::uuid AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > ${new Date()})`;
+        const closed = await tx.$executeRaw`UPDATE polls SET closed_at = clock_timestamp() WHERE id = ${poll.id}::uuid AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > ${new Date()})`;
+        // Someone else's poll: an admin's moderation, which the audit log keeps.
+        if (closed > 0 && poll.authorId !== viewer.id) {
+          await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'POLL_CLOSED_BY_ADMIN', subjectType: 'Poll', subjectId: poll.id, detail: `by user ${poll.authorId}: ${poll.question.slice(0, 100)}`, domain: 'polls' }));
+        }
+        return closed;
       }, TRANSACTION_OPTIONS);
-      if (count > 0) await publishResults(poll.id);
+      if (count > 0) await Promise.all([relay.flush(), publishResults(poll.id)]);
       return existing(poll.id);
     },
 

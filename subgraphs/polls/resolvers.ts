@@ -1,6 +1,7 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { isId, pageRequest } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { Context } from './context.js';
 import { withPercentages } from './loaders.js';
@@ -59,5 +60,11 @@ export const resolvers: Resolvers = {
   User: {
     __resolveReference: ({ id }) => ({ id }),
     polls: (user, args, { polls }) => polls.byAuthor(user.id, pageRequest(args)),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    polls: (_, __, { loaders }) => loaders.rowCount.load('polls'),
+    votes: (_, __, { loaders }) => loaders.rowCount.load('votes'),
   },
 };

@@ -5,7 +5,7 @@ import { startPostsSubgraph } from './subgraph.js';
 export const manifest: SubgraphManifest = {
   name: 'posts',
   port: 4002,
-  mappers: { Post: 'PostModel', PostConnection: 'PostConnectionModel', User: 'UserReference' },
+  mappers: { Post: 'PostModel', PostConnection: 'PostConnectionModel', User: 'UserReference', PlatformStats: 'PlatformStatsReference' },
   // Asks users whether the author of a write still has an account.
   calls: ['users'],
   start: (env, runtime = {}) => startPostsSubgraph(loadPostsConfig(env, manifest), runtime),

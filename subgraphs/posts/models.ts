@@ -12,3 +12,5 @@ export interface UserReference {
   id: string;
   followingIds?: string[];
 }
+
+export type { PlatformStatsReference } from '../../contracts/platform-stats.js';

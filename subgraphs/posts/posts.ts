@@ -2,12 +2,13 @@ import type { Post, Prisma, PrismaClient } from '../../prisma/posts/generated/cl
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/database.js';
 import { forbidden, notFound } from '../../platform/errors.js';
-import { outboxRow } from '../../platform/messaging/outbox.js';
+import { outboxRow, writeOutbox } from '../../platform/messaging/outbox.js';
 import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { emptyConnection, keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
+import { auditRecorded } from '../../contracts/audit-events.js';
 import { postCreated, postDeleted } from '../../contracts/post-events.js';
 import { requireText } from '../../platform/text.js';
 import type { PostConnectionModel } from './models.js';
@@ -19,6 +20,9 @@ export const postCreatedChannel = (authorId: string | null): string => (authorId
 
 /** How long deletePost waits for other domains to drop what they hold about the post. */
 const DELETE_CONSUMED_WITHIN_MS = 2_000;
+
+/** What the audit log keeps of a deleted post's body: enough to tell which post it was. */
+const excerpt = (body: string): string => (body.length > 100 ? `${body.slice(0, 100)}…` : body);
 
 const parseBody = (body: string): string => requireText(body, { field: 'body', max: 500, multiline: true });
 
@@ -76,7 +80,10 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const outboxId = await db.$transaction(async (tx) => {
         const { count } = await tx.post.deleteMany({ where: { id: post.id } });
         if (count === 0) return null;
-        return (await tx.outboxEvent.create({ data: jsonRow(postDeleted({ postId: post.id, authorId: post.authorId })) })).id;
+        const outboxRowId = (await tx.outboxEvent.create({ data: jsonRow(postDeleted({ postId: post.id, authorId: post.authorId })) })).id;
+        // Someone else's post: an admin's moderation, which the audit log keeps.
+        if (post.authorId !== viewer.id) await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'POST_DELETED_BY_ADMIN', subjectType: 'Post', subjectId: post.id, detail: `by user ${post.authorId}: ${excerpt(post.body)}`, domain: 'posts' }));
+        return outboxRowId;
       }, TRANSACTION_OPTIONS);
       if (outboxId === null) throw notFound('No post has that id.');
       await relay.flush();

@@ -1,6 +1,7 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { isId, pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { PostModel } from './models.js';
 import { postCreatedChannel } from './posts.js';
@@ -36,5 +37,10 @@ export const resolvers: Resolvers = {
     posts: (user, args, { posts }) => posts.byAuthor(user.id, pageRequest(args)),
     postsCount: (user, _, { loaders }) => loaders.postsCount.load(user.id),
     homeTimeline: (user, args, { posts }) => posts.homeTimeline(user.followingIds ?? [], pageRequest(args)),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    posts: (_, __, { loaders }) => loaders.rowCount.load('posts'),
   },
 };

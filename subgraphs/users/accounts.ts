@@ -4,6 +4,7 @@ import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/databa
 import { badUserInput, conflict, rateLimited, unauthenticated } from '../../platform/errors.js';
 import type { FailureCounter } from '../../platform/failure-counter.js';
 import { characterCount } from '../../platform/text.js';
+import { ownAuditEntry } from './audit.js';
 import type { RegisterInput, UpdateProfileInput } from './__generated__/resolvers-types.js';
 import type { AuthPayloadModel, UserModel } from './models.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -138,7 +139,16 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesse
       if (rotated) return authPayload(rotated.user, rotated.refreshToken);
       // A spent token presented again was copied: end the whole session it belongs to.
       const known = await db.refreshToken.findUnique({ where: { tokenHash }, select: { usedAt: true, sessionId: true } });
-      if (known?.usedAt) await db.session.updateMany({ where: { id: known.sessionId, revokedAt: null }, data: { revokedAt: now } });
+      if (known?.usedAt) {
+        await db.$transaction(async (tx) => {
+          const [revoked] = await tx.session.updateManyAndReturn({ where: { id: known.sessionId, revokedAt: null }, data: { revokedAt: now }, select: { id: true, userId: true } });
+          // Only the request that revoked the family records it; later replays find it revoked.
+          if (revoked) {
+            const detail = `session ${revoked.id}: a spent refresh token was presented again`;
+            await tx.auditEntry.create({ data: ownAuditEntry({ actorId: null, action: 'SESSION_FAMILY_REVOKED', subjectType: 'User', subjectId: revoked.userId, detail }) });
+          }
+        }, TRANSACTION_OPTIONS);
+      }
       throw unauthenticated(REFRESH_REFUSED);
     },
 
@@ -164,6 +174,7 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesse
       await db.$transaction([
         db.user.update({ where: { id: user.id }, data: { passwordHash } }),
         db.session.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } }),
+        db.auditEntry.create({ data: ownAuditEntry({ actorId: user.id, action: 'PASSWORD_CHANGED', subjectType: 'User', subjectId: user.id, detail: 'every session was signed out' }) }),
       ]);
       return true;
     },

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../prisma/users/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { rowCountLoader } from '../../platform/data/row-counts.js';
 import { batchLoader, listLoader, membershipLoader, rowLoader } from '../../platform/loaders.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -21,6 +22,8 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
       0,
     );
   return {
+    /** Rows per table from the maintained counters (platformStats). */
+    rowCount: rowCountLoader(db),
     user: rowLoader((ids) => db.user.findMany({ where: { id: { in: [...ids] } } })),
     followersCount: countBy('followeeId'),
     followingCount: countBy('followerId'),

@@ -1,5 +1,5 @@
 // What the users resolvers return for each GraphQL type (codegen mappers, see codegen.ts).
-import type { User } from '../../prisma/users/generated/client.js';
+import type { AuditEntry, User } from '../../prisma/users/generated/client.js';
 import type { Connection } from '../../platform/pagination.js';
 
 export type UserModel = User;
@@ -23,3 +23,10 @@ export interface AuthPayloadModel {
   expiresIn: number;
   user: UserModel;
 }
+
+/** An audit log row; `at` is its `createdAt`, `actor` is looked up from `actorId`. */
+export type AuditEntryModel = AuditEntry;
+
+export type AuditEntryConnectionModel = Connection<AuditEntryModel>;
+
+export type { PlatformStatsReference } from '../../contracts/platform-stats.js';

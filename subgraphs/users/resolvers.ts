@@ -1,4 +1,5 @@
-import { requireViewer } from '../../platform/auth/token-verifier.js';
+import { PLATFORM_STATS_ID, platformStatsReference } from '../../contracts/platform-stats.js';
+import { requireAdmin, requireViewer } from '../../platform/auth/token-verifier.js';
 import { notFound } from '../../platform/errors.js';
 import { isId, pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
@@ -25,6 +26,8 @@ export const resolvers: Resolvers = {
     user: (_, { id }, { loaders }) => (isId(id) ? loaders.user.load(id.toLowerCase()) : null),
     userByUsername: (_, { username }, { directory }) => directory.byUsername(username),
     users: (_, args, { directory }) => directory.list(args.search, pageRequest(args)),
+    platformStats: (_, __, { viewer }) => (requireAdmin(viewer), { id: PLATFORM_STATS_ID }),
+    auditLog: (_, args, { viewer, auditLog }) => (requireAdmin(viewer), auditLog.page(pageRequest(args))),
   },
 
   Mutation: {
@@ -37,6 +40,7 @@ export const resolvers: Resolvers = {
       accounts.changePassword(requireViewer(viewer), currentPassword, newPassword),
     follow: (_, { userId }, { viewer, follows }) => follows.follow(requireViewer(viewer), userId),
     unfollow: (_, { userId }, { viewer, follows }) => follows.unfollow(requireViewer(viewer), userId),
+    setUserRole: (_, { userId, role }, { viewer, roles }) => roles.setRole(viewer, userId, role),
   },
 
   Subscription: {
@@ -63,6 +67,16 @@ export const resolvers: Resolvers = {
     followers: (user, args, { follows }) => follows.followers(user.id, pageRequest(args)),
     following: (user, args, { follows }) => follows.following(user.id, pageRequest(args)),
     followingIds: (user, _, { loaders }) => loaders.followingIds.load(user.id),
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    users: (_, __, { loaders }) => loaders.rowCount.load('users'),
+  },
+
+  AuditEntry: {
+    at: (entry) => entry.createdAt,
+    actor: (entry, _, { loaders }) => (entry.actorId === null ? null : loaders.user.load(entry.actorId)),
   },
 
   UserConnection: {

@@ -6,20 +6,26 @@ import { Counter } from '../../platform/observability/metrics.js';
 import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
+import { AUDITED_STREAMS, onAuditEvent } from '../../contracts/audit-events.js';
 import { createAccounts } from './accounts.js';
+import { createAuditLog } from './audit.js';
 import type { UsersConfig } from './config.js';
 import type { Context } from './context.js';
 import { createDirectory } from './directory.js';
 import { createFollows } from './follows.js';
 import { createLoaders } from './loaders.js';
 import { resolvers } from './resolvers.js';
+import { createRoles } from './roles.js';
 import { seedDemoData } from './seed.js';
 import { createTokenIssuer } from './tokens.js';
 
-/** The users subgraph: accounts, sessions and the follow graph; it signs access tokens and serves its JWKS. */
+/**
+ * The users subgraph: accounts, sessions, the follow graph, roles and the audit log (fed by
+ * every domain's audit events); it signs access tokens and serves its JWKS.
+ */
 export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphRuntime): Promise<RunningSubgraph> {
   const signingKey = await loadSigningKey(config.signingKeyPem);
-  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, logger, router, metrics }) => {
+  return startSubgraph<Context>(config, runtime, async ({ adapter, pubsub, events, logger, router, metrics }) => {
     const db = new PrismaClient({ adapter });
     if (config.seedDemoData) await seedDemoData(db, logger);
     const tokens = createTokenIssuer(signingKey, config);
@@ -43,11 +49,15 @@ export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphR
     });
     const follows = createFollows({ db, pubsub });
     const directory = createDirectory(db);
+    const roles = createRoles(db);
+    const auditLog = createAuditLog(db);
+    // Every domain's admin actions, from its own stream: events wait there while users is down.
+    for (const stream of AUDITED_STREAMS) events.consume(stream, 'users', (event) => onAuditEvent(event, auditLog.record));
     router.on('/.well-known/jwks.json', (_request, response) => sendJson(response, 200, signingKey.jwks, { 'cache-control': 'public, max-age=300' }));
     return {
       resolvers,
       verifier: tokens.verifier,
-      createContext: (viewer, { clientAddress }) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, pubsub, signedInUserId: null, clientAddress }),
+      createContext: (viewer, { clientAddress }) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, roles, auditLog, pubsub, signedInUserId: null, clientAddress }),
       // Its own database is the authority: no request to itself.
       accountExists: async (id) => (await db.user.count({ where: { id } })) > 0,
       close: async () => {

@@ -1,0 +1,68 @@
+-- CreateTable
+CREATE TABLE "audit_entries" (
+    "id" UUID NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL,
+    "actor_id" UUID,
+    "action" VARCHAR(64) NOT NULL,
+    "subject_type" VARCHAR(32) NOT NULL,
+    "subject_id" VARCHAR(64) NOT NULL,
+    "detail" VARCHAR(500),
+    "domain" VARCHAR(32) NOT NULL,
+    "recorded_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "audit_entries_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "audit_entries_created_at_id_idx" ON "audit_entries"("created_at" DESC, "id" DESC);
+
+-- The log is append-only, whatever code runs against it: no statement may change or remove
+-- an entry (dropping the database is the operator's business).
+CREATE FUNCTION "audit_entries_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit entries are never changed or deleted';
+END $$;
+CREATE TRIGGER "audit_entries_append_only" BEFORE UPDATE OR DELETE ON "audit_entries" FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
+
+-- Rows per table, for platformStats: kept by triggers in the transaction of every insert
+-- and delete (bulk writes and cascades included), so they always equal the rows without
+-- counting them. Each table's count is spread over 16 slots, a random one per statement,
+-- so concurrent writers rarely wait on one row; a read sums a table's slots.
+CREATE TABLE "row_counts" (
+    "table_name" TEXT NOT NULL,
+    "slot" SMALLINT NOT NULL,
+    "count" BIGINT NOT NULL DEFAULT 0,
+
+    CONSTRAINT "row_counts_pkey" PRIMARY KEY ("table_name","slot")
+);
+
+-- The slot is drawn once per statement: random() in the WHERE clause would be drawn per row.
+CREATE FUNCTION "row_counts_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  delta BIGINT;
+  pick SMALLINT := floor(random() * 16);
+BEGIN
+  SELECT count(*) INTO delta FROM inserted_rows;
+  IF delta > 0 THEN
+    UPDATE row_counts SET count = count + delta WHERE table_name = TG_TABLE_NAME AND slot = pick;
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION "row_counts_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  delta BIGINT;
+  pick SMALLINT := floor(random() * 16);
+BEGIN
+  SELECT count(*) INTO delta FROM deleted_rows;
+  IF delta > 0 THEN
+    UPDATE row_counts SET count = count - delta WHERE table_name = TG_TABLE_NAME AND slot = pick;
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- "users": every slot exists, and slot 0 starts at the rows already there.
+INSERT INTO "row_counts" ("table_name", "slot", "count") SELECT 'users', slot, 0 FROM generate_series(0, 15) AS slot;
+UPDATE "row_counts" SET "count" = (SELECT count(*) FROM "users") WHERE "table_name" = 'users' AND "slot" = 0;
+CREATE TRIGGER "users_counted_inserts" AFTER INSERT ON "users" REFERENCING NEW TABLE AS inserted_rows FOR EACH STATEMENT EXECUTE FUNCTION row_counts_inserted();
+CREATE TRIGGER "users_counted_deletes" AFTER DELETE ON "users" REFERENCING OLD TABLE AS deleted_rows FOR EACH STATEMENT EXECUTE FUNCTION row_counts_deleted();

@@ -1,0 +1,37 @@
+// `npm run make-admin -- <username>` (in the image: `node dist/subgraphs/users/make-admin.js
+// <username>`): makes an existing account an admin, reading USERS_DATABASE_URL. This is how a
+// fresh deployment gets its first admin; after that, admins promote others with setUserRole.
+// The change is audited (ROLE_CHANGED, no actor) and shows in the user's next access token.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { z } from 'zod';
+import { PrismaClient } from '../../prisma/users/generated/client.js';
+import { envUrl, parseEnv } from '../../platform/config/env.js';
+import { createDatabasePool } from '../../platform/data/database.js';
+import { createRoles } from './roles.js';
+
+async function main(): Promise<number> {
+  const username = process.argv[2];
+  if (!username) {
+    console.error('Usage: npm run make-admin -- <username>   (with USERS_DATABASE_URL set)');
+    return 2;
+  }
+  const { USERS_DATABASE_URL } = parseEnv('make-admin', { USERS_DATABASE_URL: z.preprocess((value) => (value === '' ? undefined : value), envUrl(['postgresql:', 'postgres:'])) }, process.env);
+  const pool = createDatabasePool(USERS_DATABASE_URL, 1);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  try {
+    const { user, changed } = await createRoles(db).promoteByUsername(username);
+    console.log(changed ? `make-admin: ${user.username} is now an admin (from their next access token)` : `make-admin: ${user.username} already is an admin`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+    await pool.end();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`make-admin: ${(error as Error).message}`);
+    process.exitCode = 1;
+  },
+);
