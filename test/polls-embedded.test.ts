@@ -13,9 +13,12 @@ import { openSocket } from './support/ws.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'supergraph-polls-embedded-'));
 let supergraph: RunningSupergraph;
 
+// Five PGlites initialise one after another in this process: at a load average of 11–15 on
+// two cores (full `npm test` beside other runs) 120 s was not always enough, as for
+// embedded-default.test.ts.
 beforeAll(async () => {
   supergraph = await startEmbedded(loadEmbeddedConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' }));
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await supergraph.stop();
   rmSync(dataDir, { recursive: true, force: true });
