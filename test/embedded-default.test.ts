@@ -339,7 +339,8 @@ test('keeps its data and its signing key across a restart, without seeding again
 
 test('npm start prints its URLs and stops cleanly on Ctrl-C (SIGINT), exit code 0', async () => {
   const otherDir = mkdtempSync(join(tmpdir(), 'supergraph-sigint-'));
-  const child = spawn(process.execPath, [projectPath('node_modules/tsx/dist/cli.mjs'), projectPath('embedded/main.ts')], {
+  // tsx as a loader, not its CLI: the CLI relays SIGINT and exits 130 itself when the child is slow to answer.
+  const child = spawn(process.execPath, ['--import', 'tsx', projectPath('embedded/main.ts')], {
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', DATA_DIR: otherDir, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
