@@ -22,5 +22,6 @@ export function clientAddress(request: IncomingMessage, trustedHops: number): st
 export function forwardedAddress(forwardedFor: string, trustedHops: number, peer: string): string {
   if (trustedHops === 0 || !forwardedFor) return peer;
   const forwarded = forwardedFor.split(',').map((entry) => entry.trim()).filter(Boolean);
-  return forwarded[forwarded.length - trustedHops] ?? forwarded[0] ?? peer;
+  // Fewer entries than trusted proxies: a proxy is missing, and the leftmost entry is the client's own claim.
+  return forwarded[forwarded.length - trustedHops] ?? peer;
 }

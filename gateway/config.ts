@@ -59,7 +59,6 @@ export interface ShortLinksSettings {
   redisPrefix: string;
   /** The HMAC key visitors are hashed with (address + User-Agent), so a hash cannot be reversed by guessing addresses. */
   visitorHashKey: string;
-  /** Take the client's address from the first X-Forwarded-For entry (behind a proxy that sets it). */
   /** As `GatewayConfig.trustedProxyHops`: where the visitor's address comes from. */
   trustedProxyHops: number;
   /** How long the in-process cache keeps a code's answer (changes announced through Redis drop it sooner). */

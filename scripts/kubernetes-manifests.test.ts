@@ -107,9 +107,12 @@ test('the token issuer mounts the signing key from its Secret; the others verify
   expect(new URL(find<IConfigMap>('ConfigMap', 'supergraph-config').data!['JWKS_URL']!).host).toBe(`${issuer.name}:${issuer.port}`);
 });
 
-test('the Ingress sends everything to the gateway and keeps WebSockets open past the proxy default', () => {
+test('the Ingress sends the public paths to the gateway, keeps probes and metrics inside, and keeps WebSockets open past the proxy default', () => {
   const ingress = find<IIngress>('Ingress', 'gateway');
-  const [path] = ingress.spec!.rules![0]!.http!.paths;
-  expect(path!.backend.service).toEqual({ name: 'gateway', port: { number: 4000 } });
+  const paths = ingress.spec!.rules![0]!.http!.paths;
+  for (const path of paths) expect(path.backend.service).toEqual({ name: 'gateway', port: { number: 4000 } });
+  const routed = (url: string) => paths.some(({ path, pathType }) => (pathType === 'Exact' ? url === path : url === path || url.startsWith(`${path!.replace(/\/$/, '')}/`)));
+  expect(['/graphql', '/s/abc1234', '/', '/assets/app-1.js'].filter((url) => !routed(url))).toEqual([]);
+  expect(['/metrics', '/ready', '/health'].filter(routed)).toEqual([]);
   expect(Number(ingress.metadata!.annotations!['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
 });

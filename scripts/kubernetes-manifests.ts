@@ -136,6 +136,15 @@ function configObjects(manifests: SubgraphManifest[]): KubernetesObject[] {
   ];
 }
 
+/** What the Ingress publishes: the API, short links, the page and its assets, the explorer. Probes and /metrics stay inside the cluster. */
+export const PUBLIC_PATHS: Array<[path: string, pathType: 'Exact' | 'Prefix']> = [
+  ['/graphql', 'Exact'],
+  ['/s', 'Prefix'],
+  ['/', 'Exact'],
+  ['/assets', 'Prefix'],
+  ['/graphiql', 'Prefix'],
+];
+
 function gatewayObjects(): KubernetesObject[] {
   const ingress: KubernetesObject = {
     apiVersion: 'networking.k8s.io/v1',
@@ -153,7 +162,7 @@ function gatewayObjects(): KubernetesObject[] {
     },
     spec: {
       ingressClassName: 'nginx',
-      rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: GATEWAY_PORT } } } }] } }],
+      rules: [{ http: { paths: PUBLIC_PATHS.map(([path, pathType]) => ({ path, pathType, backend: { service: { name: 'gateway', port: { number: GATEWAY_PORT } } } })) } }],
     },
   };
   return [

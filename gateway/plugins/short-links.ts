@@ -128,5 +128,3 @@ function countedHeaders(raw: string[]): { userAgent: string; referer: string; fo
   }
   return { userAgent, referer, forwardedFor };
 }
-
-/** The client's address as the nearest trusted proxy saw it: the first X-Forwarded-For entry. */

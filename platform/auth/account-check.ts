@@ -1,21 +1,27 @@
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import { appError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Whether the user an access token names still has an account. */
 export type AccountCheck = (userId: string) => Promise<boolean>;
 
+/** How long a confirmed account is taken on trust. */
+export const CONFIRMED_FOR_MS = 30_000;
+
 const USER_EXISTS = 'query UserExists($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }';
 
 /**
  * Asks the users subgraph (its API, never its database) whether a user exists, through the
  * federation entity lookup every subgraph serves: no API of its own to keep, and it answers
- * null for a user who is gone. When users cannot answer, the write fails with an internal
- * error rather than being let through on a token whose account may be gone.
+ * null for a user who is gone. An account confirmed in the last `CONFIRMED_FOR_MS` is not
+ * asked about again: users may restart (or be briefly away) without stopping every write, and
+ * a deleted account's token is refused that much later at most. An account not confirmed
+ * lately, while users cannot answer, is refused with an internal error rather than trusted.
  */
 export function remoteAccountCheck(usersUrl: string, logger: Logger): AccountCheck {
-  // Checks of concurrent requests (a burst of votes) share one round trip; nothing is
-  // cached, so an account deleted a moment ago is refused at the next write.
+  const confirmed = new LRUCache<string, true>({ max: 100_000, ttl: CONFIRMED_FOR_MS });
+  // Checks of concurrent requests (a burst of votes) share one round trip.
   const loader = new DataLoader<string, boolean>(
     async (ids) => {
       try {
@@ -36,5 +42,10 @@ export function remoteAccountCheck(usersUrl: string, logger: Logger): AccountChe
     },
     { cache: false, maxBatchSize: 100 },
   );
-  return (userId) => loader.load(userId);
+  return async (userId) => {
+    if (confirmed.has(userId)) return true;
+    const exists = await loader.load(userId);
+    if (exists) confirmed.set(userId, true);
+    return exists;
+  };
 }
