@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pemFromEnv, tokenVerificationEnvSchema } from '../../platform/auth/verification-settings.js';
-import { envInt, optionalString } from '../../platform/config/env.js';
+import { blankAsUndefined, envInt, envUrl, optionalString, parseEnv } from '../../platform/config/env.js';
+import { z } from 'zod';
 import type { Env } from '../../platform/config/env.js';
 import { parseSubgraphEnv } from '../../platform/subgraph/subgraph-settings.js';
 import type { SubgraphIdentity, SubgraphSettings } from '../../platform/subgraph/subgraph-settings.js';
@@ -55,4 +56,10 @@ function signingKeyPem(inline: string | undefined, file: string | undefined): st
   throw new Error(
     'Invalid configuration for the users subgraph:\n  JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE: required (an Ed25519 key in PKCS#8 PEM; `npm run keygen` writes one)',
   );
+}
+
+/** `npm run make-admin`'s one setting: the users database it writes the role to. */
+export function loadMakeAdminConfig(env: Env): { databaseUrl: string } {
+  const parsed = parseEnv('make-admin', { USERS_DATABASE_URL: z.preprocess(blankAsUndefined, envUrl(['postgresql:', 'postgres:'])) }, env);
+  return { databaseUrl: parsed.USERS_DATABASE_URL };
 }

@@ -3,10 +3,9 @@
 // fresh deployment gets its first admin; after that, admins promote others with setUserRole.
 // The change is audited (ROLE_CHANGED, no actor) and shows in the user's next access token.
 import { PrismaPg } from '@prisma/adapter-pg';
-import { z } from 'zod';
 import { PrismaClient } from '../../prisma/users/generated/client.js';
-import { envUrl, parseEnv } from '../../platform/config/env.js';
 import { createDatabasePool } from '../../platform/data/database.js';
+import { loadMakeAdminConfig } from './config.js';
 import { createRoles } from './roles.js';
 
 async function main(): Promise<number> {
@@ -15,8 +14,8 @@ async function main(): Promise<number> {
     console.error('Usage: npm run make-admin -- <username>   (with USERS_DATABASE_URL set)');
     return 2;
   }
-  const { USERS_DATABASE_URL } = parseEnv('make-admin', { USERS_DATABASE_URL: z.preprocess((value) => (value === '' ? undefined : value), envUrl(['postgresql:', 'postgres:'])) }, process.env);
-  const pool = createDatabasePool(USERS_DATABASE_URL, 1);
+  const { databaseUrl } = loadMakeAdminConfig(process.env);
+  const pool = createDatabasePool(databaseUrl, 1);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     const { user, changed } = await createRoles(db).promoteByUsername(username);
