@@ -185,9 +185,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     graphqlHandler(
       apollo,
       async (request) => {
-        const viewer = await requestViewer(request, verifier);
         // Here, before Apollo Server parses anything: a refusal is thrown as HTTP 429.
         const address = clientAddress(request, config.trustedProxyHops);
+        const viewer = await requestViewer(request, verifier).catch(async (error: unknown) => {
+          // A bad token still costs its address a request: forged tokens are no way around the limit.
+          await admit({ address, userId: undefined });
+          throw error;
+        });
         await admit({ address, userId: viewer?.id });
         return { viewer, authorization: request.headers.authorization, clientAddress: address };
       },

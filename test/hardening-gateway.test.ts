@@ -202,6 +202,14 @@ describe('the gateway in production, under attack', () => {
   });
 
   describe('11. rate limiting', () => {
+    test('requests with a forged token count against their address too', async () => {
+      const forger = address();
+      const results = [];
+      for (let index = 0; index < 41; index += 1) results.push(await request('{ __typename }', {}, { ...from(forger), authorization: 'Bearer not.a.token' }));
+      expect(results.slice(0, 40).every((result) => result.status === 401)).toBe(true);
+      expect(results[40]!.status).toBe(429);
+    });
+
     test('past RATE_LIMIT_MAX an address gets RATE_LIMITED, HTTP 429 and Retry-After; another address does not; the counters are in Redis', async () => {
       const busy = address();
       const results = [];
