@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -30,7 +30,7 @@ const find = <T>(kind: string, name: string): T => {
 };
 const subgraphs = readSupergraphConfig();
 const manifests = await loadManifests();
-const MODELS: Record<string, new (data: never) => { validate(): void }> = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, ConfigMap, Namespace };
+const MODELS: Record<string, new (data: never) => { validate(): void }> = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, NetworkPolicy, ConfigMap, Namespace };
 
 test('the committed manifests are what `npm run docker-compose` makes', () => {
   const rendered = renderKubernetesFiles(manifests);
@@ -115,4 +115,13 @@ test('the Ingress sends the public paths to the gateway, keeps probes and metric
   expect(['/graphql', '/s/abc1234', '/', '/assets/app-1.js'].filter((url) => !routed(url))).toEqual([]);
   expect(['/metrics', '/ready', '/health'].filter(routed)).toEqual([]);
   expect(Number(ingress.metadata!.annotations!['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
+});
+
+test.each(subgraphs.map(({ name, routingUrl }) => ({ name, port: Number(new URL(routingUrl).port) })))('the $name subgraph port answers only the pods of the supergraph', ({ name, port }) => {
+  const policy = objects.find((object) => object.kind === 'NetworkPolicy' && object.metadata.name === name) as unknown as {
+    spec: { podSelector: { matchLabels: Record<string, string> }; ingress: Array<{ from: Array<{ podSelector: { matchLabels: Record<string, string> } }>; ports: Array<{ port: number }> }> };
+  };
+  expect(policy.spec.podSelector.matchLabels).toEqual(find<IDeployment>('Deployment', name).spec!.template.metadata!.labels);
+  expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'supergraph' } } }], ports: [{ protocol: 'TCP', port }] }]);
+  expect(find<IDeployment>('Deployment', 'gateway').spec!.template.metadata!.labels!['app.kubernetes.io/part-of']).toBe('supergraph');
 });

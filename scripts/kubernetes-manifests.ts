@@ -3,6 +3,7 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -17,7 +18,7 @@ import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
 import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
 
 /** The objects deploy/kubernetes/ holds. */
-export type KubernetesObject = IDeployment | IService | IHorizontalPodAutoscaler | IPodDisruptionBudget | IIngress | IConfigMap | INamespace;
+export type KubernetesObject = IDeployment | IService | IHorizontalPodAutoscaler | IPodDisruptionBudget | IIngress | INetworkPolicy | IConfigMap | INamespace;
 
 export const NAMESPACE = 'supergraph';
 /** Secrets the operator creates (README, "Deploying to Kubernetes"); the manifests only name them. */
@@ -98,8 +99,28 @@ function workloadObjects({ name, port, command, env, volumes, volumeMounts }: Wo
 
 const secretEnv = (variable: string, secret: string): IEnvVar => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key: variable } } });
 
+/**
+ * Subgraph ports answer only the supergraph's own pods (the gateway, and subgraphs that call
+ * each other): they trust the X-Forwarded-For the gateway sets, and links serves the
+ * redirect's internal routes there.
+ */
+const internalOnly = (name: string, port: number): INetworkPolicy => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, labels: labels(name) },
+  spec: {
+    podSelector: { matchLabels: labels(name) },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'supergraph' } } }], ports: [{ protocol: 'TCP', port }] }],
+  },
+});
+
 function subgraphObjects(manifest: SubgraphManifest): KubernetesObject[] {
   const signs = manifest.issuesTokens === true;
+  return [...workload(manifest, signs), internalOnly(manifest.name, manifest.port)];
+}
+
+function workload(manifest: SubgraphManifest, signs: boolean): KubernetesObject[] {
   return workloadObjects({
     name: manifest.name,
     port: manifest.port,
