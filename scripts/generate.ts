@@ -1,14 +1,12 @@
 // `npm run generate`: every domain's Prisma client and every subgraph's resolver types.
 // Skipped when none of their inputs changed since the last run, so `npm start` stays quick.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { readSupergraphConfig } from '../platform/supergraph-config.js';
+import { inputStamp } from './input-stamp.js';
 
 const run = promisify(execFile);
-const STAMP = 'node_modules/.cache/supergraph/generate.sha256';
 
 const domains = readdirSync('prisma').filter((name) => existsSync(`prisma/${name}/schema.prisma`));
 const subgraphs = readSupergraphConfig().map(({ name }) => name);
@@ -21,11 +19,9 @@ const inputs = [
 ];
 const outputs = [...domains.map((name) => `prisma/${name}/generated/client.ts`), ...subgraphs.map((name) => `subgraphs/${name}/__generated__/resolvers-types.ts`)];
 
-const digest = createHash('sha256');
-for (const file of inputs) digest.update(file).update(existsSync(file) ? readFileSync(file) : '');
-const fingerprint = digest.digest('hex');
+const stamp = inputStamp('generate', inputs, outputs);
 
-if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint && outputs.every((file) => existsSync(file))) {
+if (stamp.fresh) {
   console.log('generate: up to date');
 } else {
   // `prisma generate` never runs the schema engine, but the CLI insists on a path to one
@@ -45,7 +41,6 @@ if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === fingerprint && outputs.
     import('./resolver-types.js'),
   ]);
   await generate(resolverTypesConfig(await loadManifests()), true);
-  mkdirSync(dirname(STAMP), { recursive: true });
-  writeFileSync(STAMP, fingerprint);
+  stamp.record();
   console.log(`generate: ${domains.length} Prisma clients, ${subgraphs.length} resolver type files`);
 }
