@@ -27,10 +27,11 @@ runMain(async () => {
     'Press Ctrl-C to stop.',
     '',
   ];
-  process.stdout.write(lines.join('\n'));
   const stop = async (): Promise<void> => {
     await supergraph.stop();
     await tracing.shutdown();
   };
+  // Before the banner: whoever reads "Press Ctrl-C" may press it at once.
   stopOnSignals(stop, createLogger('embedded', config.logLevel, config.production), config.shutdownDelayMs + 10_000);
+  process.stdout.write(lines.join('\n'));
 });
