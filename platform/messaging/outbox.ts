@@ -6,12 +6,11 @@ import type { Registry } from '../observability/metrics.js';
 import { currentTraceparent } from '../observability/tracing.js';
 import type { DomainEvent, EventBus } from './bus.js';
 
-
 /**
  * An `outbox_events` row for `event`, written in the transaction of the change it reports,
  * with the trace of that change so the event's handlers join it.
  */
-export const outboxRow = (event: DomainEvent): { type: string; payload: Record<string, unknown>; traceparent: string | null } => ({
+const outboxRow = (event: DomainEvent): { type: string; payload: Record<string, unknown>; traceparent: string | null } => ({
   type: event.type,
   payload: event.data,
   traceparent: currentTraceparent() ?? null,
@@ -161,4 +160,15 @@ export function createOutboxRelay(pool: pg.Pool, bus: EventBus, stream: string, 
       clearTimeout(retry);
     },
   };
+}
+
+/**
+ * A domain's outbox at work: relayed to `stream` on `bus` from now on (what an earlier run
+ * left is sent at once), its backlog reported in `registry`. Close the relay on stop.
+ */
+export function startOutboxRelay(pool: pg.Pool, bus: EventBus, stream: string, logger: Logger, registry: Registry): OutboxRelay {
+  const relay = createOutboxRelay(pool, bus, stream, logger);
+  outboxGauge(registry, pool, stream);
+  void relay.flush();
+  return relay;
 }

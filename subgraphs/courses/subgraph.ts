@@ -1,6 +1,6 @@
 import { PrismaClient } from '../../prisma/courses/generated/client.js';
 import { createTokenVerifier } from '../../platform/auth/token-verifier.js';
-import { createOutboxRelay, outboxGauge } from '../../platform/messaging/outbox.js';
+import { startOutboxRelay } from '../../platform/messaging/outbox.js';
 import type { AuditedStream } from '../../contracts/audit-events.js';
 import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
@@ -24,9 +24,7 @@ export function startCoursesSubgraph(config: CoursesConfig, runtime: SubgraphRun
     const db = new PrismaClient({ adapter });
     if (config.seedDemoData) await seedDemoCourses(db, logger);
     const stats = createCourseStatsPublisher(pubsub);
-    const relay = createOutboxRelay(pool, events, COURSES_STREAM, logger);
-    outboxGauge(metrics, pool, COURSES_STREAM);
-    void relay.flush();
+    const relay = startOutboxRelay(pool, events, COURSES_STREAM, logger, metrics);
     const courses = createCourses({ db, relay, stats });
     const learning = createLearning({ db, stats });
     const analytics = createAnalytics({ db });

@@ -5,7 +5,7 @@ import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
 import type { AuditedStream } from '../../contracts/audit-events.js';
 import { onPostEvent, POSTS_STREAM } from '../../contracts/post-events.js';
-import { createOutboxRelay, outboxGauge } from '../../platform/messaging/outbox.js';
+import { startOutboxRelay } from '../../platform/messaging/outbox.js';
 import type { PollsConfig } from './config.js';
 import type { Context } from './context.js';
 import { createKnownPosts } from './known-posts.js';
@@ -23,9 +23,7 @@ export function startPollsSubgraph(config: PollsConfig, runtime: SubgraphRuntime
     const db = new PrismaClient({ adapter });
     if (config.seedDemoData) await seedDemoPolls(db, logger);
     const knownPosts = createKnownPosts({ db, postsUrl: config.postsUrl, logger });
-    const relay = createOutboxRelay(pool, events, POLLS_STREAM, logger);
-    outboxGauge(metrics, pool, POLLS_STREAM);
-    void relay.flush();
+    const relay = startOutboxRelay(pool, events, POLLS_STREAM, logger, metrics);
     const polls = createPolls({ db, relay, knownPosts, pubsub });
     events.consume(POSTS_STREAM, 'polls', (event) => onPostEvent(event, { created: knownPosts.created, deleted: polls.postDeleted }));
     return {

@@ -2,7 +2,7 @@ import type { Post, Prisma, PrismaClient } from '../../prisma/posts/generated/cl
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/database.js';
 import { forbidden, notFound } from '../../platform/errors.js';
-import { outboxRow, writeOutbox } from '../../platform/messaging/outbox.js';
+import { writeOutbox } from '../../platform/messaging/outbox.js';
 import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -25,12 +25,6 @@ const DELETE_CONSUMED_WITHIN_MS = 2_000;
 const excerpt = (body: string): string => (body.length > 100 ? `${body.slice(0, 100)}…` : body);
 
 const parseBody = (body: string): string => requireText(body, { field: 'body', max: 500, multiline: true });
-
-/** The outbox row of an event, its payload typed for Prisma's JSON column. */
-const jsonRow = (event: Parameters<typeof outboxRow>[0]) => {
-  const row = outboxRow(event);
-  return { ...row, payload: row.payload as Prisma.InputJsonObject };
-};
 
 export interface PostsDeps {
   db: PrismaClient;
@@ -56,7 +50,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const text = parseBody(body);
       const post = await db.$transaction(async (tx) => {
         const created = await tx.post.create({ data: { authorId: viewer.id, body: text } });
-        await tx.outboxEvent.create({ data: jsonRow(postCreated({ postId: created.id, authorId: created.authorId, createdAt: created.createdAt.toISOString() })) });
+        await writeOutbox(tx, postCreated({ postId: created.id, authorId: created.authorId, createdAt: created.createdAt.toISOString() }));
         return created;
       }, TRANSACTION_OPTIONS);
       await relay.flush();
@@ -80,7 +74,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const outboxId = await db.$transaction(async (tx) => {
         const { count } = await tx.post.deleteMany({ where: { id: post.id } });
         if (count === 0) return null;
-        const outboxRowId = (await tx.outboxEvent.create({ data: jsonRow(postDeleted({ postId: post.id, authorId: post.authorId })) })).id;
+        const outboxRowId = await writeOutbox(tx, postDeleted({ postId: post.id, authorId: post.authorId }));
         // Someone else's post: an admin's moderation, which the audit log keeps.
         if (post.authorId !== viewer.id) await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'POST_DELETED_BY_ADMIN', subjectType: 'Post', subjectId: post.id, detail: `by user ${post.authorId}: ${excerpt(post.body)}`, domain: 'posts' }));
         return outboxRowId;
@@ -89,7 +83,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       await relay.flush();
       // So that when this returns, no domain still shows the post (likes has dropped its likes).
       // A consumer that is down catches up later; the deletion has happened either way.
-      if (!(await relay.consumed(String(outboxId), DELETE_CONSUMED_WITHIN_MS))) logger.info('post deleted before every consumer caught up', { postId: post.id });
+      if (!(await relay.consumed(outboxId, DELETE_CONSUMED_WITHIN_MS))) logger.info('post deleted before every consumer caught up', { postId: post.id });
       return true;
     },
 

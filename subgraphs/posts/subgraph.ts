@@ -1,6 +1,6 @@
 import { PrismaClient } from '../../prisma/posts/generated/client.js';
 import { createTokenVerifier } from '../../platform/auth/token-verifier.js';
-import { createOutboxRelay, outboxGauge } from '../../platform/messaging/outbox.js';
+import { startOutboxRelay } from '../../platform/messaging/outbox.js';
 import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
@@ -17,9 +17,7 @@ export function startPostsSubgraph(config: PostsConfig, runtime: SubgraphRuntime
   return startSubgraph<Context>(config, runtime, async ({ adapter, pool, pubsub, events, logger, metrics }) => {
     const db = new PrismaClient({ adapter });
     if (config.seedDemoData) await seedDemoPosts(db, logger);
-    const relay = createOutboxRelay(pool, events, POSTS_STREAM, logger);
-    outboxGauge(metrics, pool, POSTS_STREAM);
-    void relay.flush();
+    const relay = startOutboxRelay(pool, events, POSTS_STREAM, logger, metrics);
     const posts = createPosts({ db, relay, pubsub, logger });
     return {
       resolvers,
