@@ -1,3 +1,4 @@
+import { DEFAULT_GATEWAY_PORT, subgraphUrlVariable } from '../gateway/config.js';
 import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
 import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
 
@@ -5,8 +6,8 @@ import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
 const POSTGRES_PASSWORD = 'dev-postgres-password';
 const KEY_FILE = '/keys/jwt-signing-key.pem';
 
-const envVariable = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
-const subgraphUrl = (manifest: SubgraphManifest): string => `http://${manifest.name}:${manifest.port}/graphql`;
+/** Where a subgraph answers inside a deployment: its service name as host, its manifest's port. */
+export const subgraphUrl = (manifest: SubgraphManifest): string => `http://${manifest.name}:${manifest.port}/graphql`;
 
 const HEADER = `# Distributed mode: every subgraph and the gateway in its own container, one PostgreSQL
 # database per domain, a shared Redis. \`docker compose up --build\`, then
@@ -81,7 +82,7 @@ function subgraphService(manifest: SubgraphManifest, tokenIssuer: SubgraphManife
     `      PORT: "${manifest.port}"`,
     `      ${databaseUrlVariable(manifest.name)}: postgresql://postgres:${POSTGRES_PASSWORD}@postgres:5432/${manifest.name}`,
     manifest.issuesTokens ? `      JWT_PRIVATE_KEY_FILE: ${KEY_FILE}` : `      JWKS_URL: http://${tokenIssuer.name}:${tokenIssuer.port}/.well-known/jwks.json`,
-    ...calls.map((called) => `      ${envVariable(called.name)}: ${subgraphUrl(called)}`),
+    ...calls.map((called) => `      ${subgraphUrlVariable(called.name)}: ${subgraphUrl(called)}`),
     '      SEED_DEMO_DATA: "true"',
     ...(manifest.issuesTokens ? ['    volumes:', '      - keys:/keys:ro'] : []),
     `    expose: ["${manifest.port}"]`,
@@ -102,17 +103,17 @@ function gatewayService(manifests: SubgraphManifest[], tokenIssuer: SubgraphMani
     '    command: ["node", "dist/gateway/main.js"]',
     '    environment:',
     '      <<: *env',
-    '      PORT: "4000"',
-    ...manifests.map((manifest) => `      ${envVariable(manifest.name)}: ${subgraphUrl(manifest)}`),
+    `      PORT: "${DEFAULT_GATEWAY_PORT}"`,
+    ...manifests.map((manifest) => `      ${subgraphUrlVariable(manifest.name)}: ${subgraphUrl(manifest)}`),
     `      JWKS_URL: http://${tokenIssuer.name}:${tokenIssuer.port}/.well-known/jwks.json`,
     '      # A local playground: Sandbox on. Turn both off for anything public.',
     '      SANDBOX: "true"',
     '      INTROSPECTION: "true"',
     '    # Loopback only: this file is for a laptop; publish it wider on purpose, not by default.',
-    '    ports: ["127.0.0.1:4000:4000"]',
+    `    ports: ["127.0.0.1:${DEFAULT_GATEWAY_PORT}:${DEFAULT_GATEWAY_PORT}"]`,
     '    depends_on:',
     ...manifests.map((manifest) => `      ${manifest.name}: { condition: service_healthy }`),
-    ...healthcheck(4000),
+    ...healthcheck(DEFAULT_GATEWAY_PORT),
   ];
 }
 

@@ -14,29 +14,28 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { stringify } from 'yaml';
+import { DEFAULT_GATEWAY_PORT, subgraphUrlVariable } from '../gateway/config.js';
 import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
 import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
+import { subgraphUrl } from './compose-file.js';
 
 /** The objects deploy/kubernetes/ holds. */
-export type KubernetesObject = IDeployment | IService | IHorizontalPodAutoscaler | IPodDisruptionBudget | IIngress | INetworkPolicy | IConfigMap | INamespace;
+type KubernetesObject = IDeployment | IService | IHorizontalPodAutoscaler | IPodDisruptionBudget | IIngress | INetworkPolicy | IConfigMap | INamespace;
 
-export const NAMESPACE = 'supergraph';
+const NAMESPACE = 'supergraph';
 /** Secrets the operator creates (README, "Deploying to Kubernetes"); the manifests only name them. */
 export const SECRETS = { databaseUrls: 'supergraph-database-urls', redis: 'supergraph-redis', signingKey: 'supergraph-signing-key', gateway: 'supergraph-gateway' } as const;
 /** Where short links point: the public address of the Ingress. Set it to yours. */
-export const PUBLIC_BASE_URL = 'https://supergraph.example.com';
+const PUBLIC_BASE_URL = 'https://supergraph.example.com';
 const CONFIG_MAP = 'supergraph-config';
 const KEY_DIR = '/keys';
 const KEY_FILE = 'jwt-signing-key.pem';
 /** The image kustomize rewrites (`kustomize edit set image supergraph=<registry>/supergraph:<tag>`). */
 const IMAGE = 'supergraph';
-const GATEWAY_PORT = 4000;
 /** Readiness fails this long before the server stops taking connections: endpoints update first. */
 const SHUTDOWN_DELAY_MS = 5_000;
 
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'supergraph' });
-const subgraphUrlVariable = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;
-const subgraphUrl = ({ name, port }: SubgraphManifest): string => `http://${name}:${port}/graphql`;
 
 interface Workload {
   name: string;
@@ -117,11 +116,7 @@ const internalOnly = (name: string, port: number): INetworkPolicy => ({
 
 function subgraphObjects(manifest: SubgraphManifest): KubernetesObject[] {
   const signs = manifest.issuesTokens === true;
-  return [...workload(manifest, signs), internalOnly(manifest.name, manifest.port)];
-}
-
-function workload(manifest: SubgraphManifest, signs: boolean): KubernetesObject[] {
-  return workloadObjects({
+  const workload = workloadObjects({
     name: manifest.name,
     port: manifest.port,
     command: ['node', 'dist/subgraphs/main.js', manifest.name],
@@ -135,6 +130,7 @@ function workload(manifest: SubgraphManifest, signs: boolean): KubernetesObject[
       volumeMounts: [{ name: 'signing-key', mountPath: KEY_DIR, readOnly: true }],
     }),
   });
+  return [...workload, internalOnly(manifest.name, manifest.port)];
 }
 
 function configObjects(manifests: SubgraphManifest[]): KubernetesObject[] {
@@ -158,7 +154,7 @@ function configObjects(manifests: SubgraphManifest[]): KubernetesObject[] {
 }
 
 /** What the Ingress publishes: the API, short links, the page and its assets, the explorer. Probes and /metrics stay inside the cluster. */
-export const PUBLIC_PATHS: Array<[path: string, pathType: 'Exact' | 'Prefix']> = [
+const PUBLIC_PATHS: Array<[path: string, pathType: 'Exact' | 'Prefix']> = [
   ['/graphql', 'Exact'],
   ['/s', 'Prefix'],
   ['/', 'Exact'],
@@ -183,13 +179,13 @@ function gatewayObjects(): KubernetesObject[] {
     },
     spec: {
       ingressClassName: 'nginx',
-      rules: [{ http: { paths: PUBLIC_PATHS.map(([path, pathType]) => ({ path, pathType, backend: { service: { name: 'gateway', port: { number: GATEWAY_PORT } } } })) } }],
+      rules: [{ http: { paths: PUBLIC_PATHS.map(([path, pathType]) => ({ path, pathType, backend: { service: { name: 'gateway', port: { number: DEFAULT_GATEWAY_PORT } } } })) } }],
     },
   };
   return [
     ...workloadObjects({
       name: 'gateway',
-      port: GATEWAY_PORT,
+      port: DEFAULT_GATEWAY_PORT,
       command: ['node', 'dist/gateway/main.js'],
       env: [
         secretEnv('REDIS_URL', SECRETS.redis),

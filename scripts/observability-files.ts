@@ -1,3 +1,4 @@
+import { DEFAULT_GATEWAY_PORT } from '../gateway/config.js';
 import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
 
 /** Where every process sends its spans in the observability overlay (OTLP over HTTP). */
@@ -60,7 +61,7 @@ export function renderObservabilityCompose(manifests: SubgraphManifest[]): strin
 /** deploy/observability/prometheus.yml: one job per process, each at its `/metrics`. */
 export function renderPrometheusConfig(manifests: SubgraphManifest[]): string {
   const targets = [
-    { job: 'gateway', target: 'gateway:4000' },
+    { job: 'gateway', target: `gateway:${DEFAULT_GATEWAY_PORT}` },
     ...manifests.map(({ name, port }) => ({ job: name, target: `${name}:${port}` })),
   ];
   const lines = [
