@@ -34,9 +34,12 @@ export async function openCodeFilter({ db, pubsub, logger }: { db: PrismaClient;
   let heardDuringRebuild: string[] | null = null;
 
   const add = (codeKey: string): void => {
+    // A code is heard of more than once (created here, then announced back to this replica,
+    // then announced again when deleted): only a new one fills the filter.
+    const seen = filter.test(codeKey);
     filter.add(codeKey);
     heardDuringRebuild?.push(codeKey);
-    size += 1;
+    if (!seen) size += 1;
     if (size > capacity && !heardDuringRebuild) void rebuild().catch((error: unknown) => logger.warn('code filter rebuild failed', { error }));
   };
 
