@@ -89,7 +89,7 @@ function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: Gr
       logger,
       onRejected: telemetry.countRejections,
     }),
-    documentLimits(security),
+    documentLimits(security, telemetry.countRejections),
     gatewayMetrics(registry, subscriptionStats),
     forwardAuthorization(),
     // Inside forward-authorization: requests with other credentials are never shared.

@@ -56,11 +56,11 @@ export function documentLimitErrors(query: string, limits: DocumentLimits): Grap
 
 /**
  * Applies `documentLimitErrors` to every HTTP request (and WebSocket query, which goes
- * through Apollo Server) once its source is known, before parsing. The refusal is thrown
- * from `didResolveOperation`, so Apollo Server answers it with its `http` status and hands it
- * to every plugin's `didEncounterErrors`: the telemetry plugin counts it there.
+ * through Apollo Server) once its source is known, before parsing. Apollo Server answers an
+ * error thrown here with its `http` status; the telemetry plugin does not see it, so
+ * rejections are counted through `onRejected`.
  */
-export function documentLimits(limits: DocumentLimits): GatewayPlugin {
+export function documentLimits(limits: DocumentLimits, onRejected: (errors: readonly GraphQLError[]) => void): GatewayPlugin {
   return {
     name: 'document-limits',
     apollo: {
@@ -70,6 +70,7 @@ export function documentLimits(limits: DocumentLimits): GatewayPlugin {
           didResolveSource: async (requestContext) => {
             const errors = documentLimitErrors(requestContext.source, limits);
             if (errors.length === 0) return;
+            onRejected(errors);
             refusal = errors[0];
             // Apollo Server answers an error thrown here with a 500; a ready document makes it skip
             // parsing and validation, and the refusal is thrown where it is answered with its status.
