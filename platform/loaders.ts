@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { isId } from './pagination.js';
 
 /**
  * A per-request loader over one batched query. `fetch` gets the distinct keys of every
@@ -41,3 +42,6 @@ export function listLoader<Key, Row, Value>(
     return keys.map((key) => found.get(key) ?? []);
   });
 }
+
+/** The row a client-given id names, through `loader`; null, with no query, for a string that is no id. */
+export const loadById = <Row>(loader: DataLoader<string, Row | null>, id: string): Promise<Row | null> | null => (isId(id) ? loader.load(id.toLowerCase()) : null);

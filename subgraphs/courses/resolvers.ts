@@ -1,11 +1,20 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
-import { isId, pageRequest, requireId } from '../../platform/pagination.js';
+import type { Viewer } from '../../platform/auth/token-verifier.js';
+import { loadById } from '../../platform/loaders.js';
+import { pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
 import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { canSee, visibleCourse } from './access.js';
+import type { Loaders } from './loaders.js';
 import type { CourseModel } from './models.js';
 import { share } from './validation.js';
+
+/** The course `id` names, or null when there is none the viewer may see (someone else's draft). */
+async function courseIfVisible(id: string, viewer: Viewer | null, loaders: Loaders): Promise<CourseModel | null> {
+  const course = await loadById(loaders.course, id);
+  return course && canSee(course, viewer) ? course : null;
+}
 
 const completionRate = (course: CourseModel): number => share(course.completedCount, course.enrollmentsCount);
 
@@ -13,10 +22,7 @@ export const resolvers: Resolvers = {
   DateTime,
 
   Query: {
-    course: async (_, { id }, { viewer, loaders }) => {
-      const course = isId(id) ? await loaders.course.load(id.toLowerCase()) : null;
-      return course && canSee(course, viewer) ? course : null;
-    },
+    course: (_, { id }, { viewer, loaders }) => courseIfVisible(id, viewer, loaders),
     courses: (_, { search, ...args }, { viewer, courses }) => courses.list(viewer, search, pageRequest(args)),
     // The schema's default is 10; an explicit null means the same.
     popularCourses: (_, { first }, { courses }) => courses.popular(pageRequest({ first: first ?? 10 }).first),
@@ -57,10 +63,7 @@ export const resolvers: Resolvers = {
   },
 
   Course: {
-    __resolveReference: async ({ id }, { viewer, loaders }) => {
-      const course = isId(id) ? await loaders.course.load(id.toLowerCase()) : null;
-      return course && canSee(course, viewer) ? course : null;
-    },
+    __resolveReference: ({ id }, { viewer, loaders }) => courseIfVisible(id, viewer, loaders),
     instructor: (course) => ({ id: course.instructorId }),
     lessons: (course, _, { loaders }) => loaders.lessons.load(course.id),
     completionRate,

@@ -1,6 +1,7 @@
 import { renderSVG } from 'uqr';
+import { loadById } from '../../platform/loaders.js';
 import { requireViewer } from '../../platform/auth/token-verifier.js';
-import { isId, pageRequest } from '../../platform/pagination.js';
+import { pageRequest } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { linkStatsChannel } from './clicks.js';
@@ -38,7 +39,7 @@ export const resolvers: Resolvers = {
 
   Link: {
     __resolveReference: (reference, { loaders }) => {
-      if ('id' in reference && typeof reference.id === 'string') return isId(reference.id) ? loaders.link.load(reference.id.toLowerCase()) : null;
+      if ('id' in reference && typeof reference.id === 'string') return loadById(loaders.link, reference.id);
       return 'code' in reference && typeof reference.code === 'string' ? loaders.linkByCodeKey.load(reference.code.toLowerCase()) : null;
     },
     shortUrl: (link, _, { links }) => links.shortUrl(link),

@@ -1,5 +1,6 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
-import { isId, pageRequest } from '../../platform/pagination.js';
+import { loadById } from '../../platform/loaders.js';
+import { pageRequest } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
 import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
@@ -13,7 +14,7 @@ export const resolvers: Resolvers = {
   DateTime,
 
   Query: {
-    poll: (_, { id }, { loaders }) => (isId(id) ? loaders.poll.load(id.toLowerCase()) : null),
+    poll: (_, { id }, { loaders }) => loadById(loaders.poll, id),
     polls: (_, args, { polls }) => polls.all(pageRequest(args)),
   },
 
@@ -39,7 +40,7 @@ export const resolvers: Resolvers = {
   },
 
   Poll: {
-    __resolveReference: ({ id }, { loaders }) => (isId(id) ? loaders.poll.load(id.toLowerCase()) : null),
+    __resolveReference: ({ id }, { loaders }) => loadById(loaders.poll, id),
     options: async (poll, _, { loaders }) => withPercentages(await loaders.options.load(poll.id)),
     totalVotes: async (poll, _, { loaders }) => (await loaders.options.load(poll.id)).reduce((sum, option) => sum + option.votes, 0),
     author: (poll) => ({ id: poll.authorId }),
@@ -54,7 +55,7 @@ export const resolvers: Resolvers = {
   Post: {
     // Polls stores nothing about a post but which poll it carries: the reference is all it needs.
     __resolveReference: ({ id }) => ({ id }),
-    poll: (post, _, { loaders }) => (isId(post.id) ? loaders.pollByPost.load(post.id.toLowerCase()) : null),
+    poll: (post, _, { loaders }) => loadById(loaders.pollByPost, post.id),
   },
 
   User: {

@@ -1,5 +1,6 @@
 import { requireViewer } from '../../platform/auth/token-verifier.js';
-import { isId, pageRequest, requireId } from '../../platform/pagination.js';
+import { loadById } from '../../platform/loaders.js';
+import { pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
 import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
@@ -10,7 +11,7 @@ export const resolvers: Resolvers = {
   DateTime,
 
   Query: {
-    post: (_, { id }, { loaders }) => (isId(id) ? loaders.post.load(id.toLowerCase()) : null),
+    post: (_, { id }, { loaders }) => loadById(loaders.post, id),
     publicTimeline: (_, args, { posts }) => posts.publicTimeline(pageRequest(args)),
   },
 
@@ -28,7 +29,7 @@ export const resolvers: Resolvers = {
   },
 
   Post: {
-    __resolveReference: ({ id }, { loaders }) => (isId(id) ? loaders.post.load(id.toLowerCase()) : null),
+    __resolveReference: ({ id }, { loaders }) => loadById(loaders.post, id),
     author: (post) => ({ id: post.authorId }),
   },
 

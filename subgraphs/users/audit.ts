@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../../prisma/users/generated/client.js';
 import type { AuditAction, AuditRecorded } from '../../contracts/audit-events.js';
-import { keysetPage } from '../../platform/pagination.js';
+import { isId, keysetPage } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import type { AuditEntryConnectionModel } from './models.js';
 
@@ -30,18 +30,16 @@ export const ownAuditEntry = (entry: OwnAuditEntry): Prisma.AuditEntryCreateInpu
   domain: 'users',
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The row for another domain's event; an event without an id or a time cannot be recorded. */
 function rowOf(event: AuditRecorded): Prisma.AuditEntryCreateManyInput {
   const at = new Date(event.at);
-  if (!UUID.test(String(event.eventId)) || Number.isNaN(at.getTime()) || !event.action || !event.subjectType || !event.subjectId) {
+  if (!isId(String(event.eventId)) || Number.isNaN(at.getTime()) || !event.action || !event.subjectType || !event.subjectId) {
     throw new Error(`malformed audit event ${JSON.stringify(event).slice(0, 200)}`);
   }
   return {
     id: event.eventId.toLowerCase(),
     createdAt: at,
-    actorId: event.actorId && UUID.test(event.actorId) ? event.actorId.toLowerCase() : null,
+    actorId: event.actorId && isId(event.actorId) ? event.actorId.toLowerCase() : null,
     action: String(event.action).slice(0, 64),
     subjectType: String(event.subjectType).slice(0, 32),
     subjectId: String(event.subjectId).slice(0, 64),

@@ -1,7 +1,8 @@
 import { PLATFORM_STATS_ID, platformStatsReference } from '../../contracts/platform-stats.js';
+import { loadById } from '../../platform/loaders.js';
 import { requireAdmin, requireViewer } from '../../platform/auth/token-verifier.js';
 import { notFound } from '../../platform/errors.js';
-import { isId, pageRequest, requireId } from '../../platform/pagination.js';
+import { pageRequest, requireId } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import type { Context } from './context.js';
@@ -23,7 +24,7 @@ export const resolvers: Resolvers = {
 
   Query: {
     me: (_, __, { viewer, loaders }) => (viewer ? loaders.user.load(viewer.id) : null),
-    user: (_, { id }, { loaders }) => (isId(id) ? loaders.user.load(id.toLowerCase()) : null),
+    user: (_, { id }, { loaders }) => loadById(loaders.user, id),
     userByUsername: (_, { username }, { directory }) => directory.byUsername(username),
     users: (_, args, { directory }) => directory.list(args.search, pageRequest(args)),
     platformStats: (_, __, { viewer }) => (requireAdmin(viewer), { id: PLATFORM_STATS_ID }),
@@ -59,7 +60,7 @@ export const resolvers: Resolvers = {
   },
 
   User: {
-    __resolveReference: ({ id }, { loaders }) => (isId(id) ? loaders.user.load(id.toLowerCase()) : null),
+    __resolveReference: ({ id }, { loaders }) => loadById(loaders.user, id),
     email: (user, _, context) => (mayReadPrivate(user, context) ? user.email : null),
     followersCount: (user, _, { loaders }) => loaders.followersCount.load(user.id),
     followingCount: (user, _, { loaders }) => loaders.followingCount.load(user.id),
