@@ -40,16 +40,20 @@ export function createCourses({ db, relay, stats }: CoursesDeps) {
     await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'COURSE_CHANGED_BY_ADMIN', subjectType: 'Course', subjectId: courseId, detail: change, domain: 'courses' }));
   };
 
-  /** Runs `write` on the course locked, once the viewer is known to be its instructor; `change` names it for the audit log. */
-  const authoring = async <T>(viewer: Viewer, courseId: string, change: string, write: (tx: Prisma.TransactionClient, course: LockedCourse) => Promise<T>): Promise<T> => {
-    const result = await db.$transaction(async (tx) => {
-      const written = await write(tx, authoredCourse(await lockCourse(tx, courseId), viewer));
-      await auditAdmin(tx, viewer, courseId, change);
-      return written;
-    }, TRANSACTION_OPTIONS);
+  /** Runs `write` in a transaction; an admin's audit entry is relayed as soon as it commits. */
+  const audited = async <T>(viewer: Viewer, write: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> => {
+    const result = await db.$transaction(write, TRANSACTION_OPTIONS);
     if (viewer.role === 'ADMIN') await relay.flush();
     return result;
   };
+
+  /** Runs `write` on the course locked, once the viewer is known to be its instructor; `change` names it for the audit log. */
+  const authoring = <T>(viewer: Viewer, courseId: string, change: string, write: (tx: Prisma.TransactionClient, course: LockedCourse) => Promise<T>): Promise<T> =>
+    audited(viewer, async (tx) => {
+      const written = await write(tx, authoredCourse(await lockCourse(tx, courseId), viewer));
+      await auditAdmin(tx, viewer, courseId, change);
+      return written;
+    });
 
   /** The lesson's course id, or NOT_FOUND. */
   const lessonCourse = async (lessonId: string): Promise<string> => {
@@ -61,13 +65,11 @@ export function createCourses({ db, relay, stats }: CoursesDeps) {
   return {
     async create(viewer: Viewer, input: { title: string; description: string }): Promise<CourseModel> {
       const fields = parseCourseInput(input);
-      const course = await db.$transaction(async (tx) => {
+      return audited(viewer, async (tx) => {
         const created = await tx.course.create({ data: { ...fields, instructorId: viewer.id } });
         await auditAdmin(tx, viewer, created.id, `created: ${created.title}`);
         return created;
-      }, TRANSACTION_OPTIONS);
-      if (viewer.role === 'ADMIN') await relay.flush();
-      return course;
+      });
     },
 
     async update(viewer: Viewer, id: string, input: { title?: string | null; description?: string | null }): Promise<CourseModel> {

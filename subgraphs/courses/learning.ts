@@ -115,9 +115,10 @@ export function createLearning({ db, stats }: LearningDeps) {
         if (current?.id !== quiz.id) throw conflict('The quiz was changed while you answered it; load it again.', 'answers');
         const at = new Date();
         const created = await tx.quizAttempt.create({ data: { quizId: quiz.id, enrollmentId: enrollment.id, userId: viewer.id, score, passed, submittedAt: at } });
-        // A submission is activity whether or not it passes (at-risk learners).
-        await tx.enrollment.update({ where: { id: enrollment.id }, data: { lastActivityAt: at } });
-        return { attempt: created, changed: passed && (await completeIn(tx, course, enrollment, lesson.id, at)).changed };
+        const changed = passed && (await completeIn(tx, course, enrollment, lesson.id, at)).changed;
+        // A submission is activity whether or not it passes (at-risk learners); a completion recorded it already.
+        if (!changed) await tx.enrollment.update({ where: { id: enrollment.id }, data: { lastActivityAt: at } });
+        return { attempt: created, changed };
       });
       if (changed) await stats.changed(lesson.courseId);
       return attempt;
