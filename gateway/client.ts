@@ -6,6 +6,9 @@ export interface ClientIdentity {
   userId: string | undefined;
 }
 
+/** The keys a client is counted under for limits and quotas: its address, and its user when signed in. */
+export const clientKeys = (client: ClientIdentity): string[] => [`address:${client.address}`, ...(client.userId ? [`user:${client.userId}`] : [])];
+
 /**
  * The client's address: the socket's peer, or, behind `trustedHops` proxies (a load
  * balancer, an ingress), the `X-Forwarded-For` entry the outermost trusted proxy added.

@@ -145,8 +145,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   }, logger);
   const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
   const plugins = gatewayPlugins(config, registry, telemetry, () => engine.stats(), logger);
+  const admitters = plugins.flatMap((plugin) => (plugin.admit ? [plugin.admit] : []));
   const admit = async (client: ClientIdentity): Promise<void> => {
-    for (const plugin of plugins) await plugin.admit?.(client);
+    for (const admitClient of admitters) await admitClient(client);
   };
   const transport = createSubgraphTransport();
   const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);

@@ -90,8 +90,9 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
       return [rateLimitedError(`A socket may hold at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions.`)];
     }
+    const client = clientOf(ctx);
     try {
-      await options.admit(clientOf(ctx));
+      await options.admit(client);
     } catch (error) {
       if (error instanceof GraphQLError) return [error];
       throw error;
@@ -126,7 +127,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       // Printed, so clients that format one operation differently still share it.
       query: print(document),
       identity: ctx.extra.identity ?? { viewer: null, authorization: undefined },
-      client: clientOf(ctx),
+      client,
       send: (resultJson) => {
         if (socket.readyState !== socket.OPEN) return true;
         if (socket.bufferedAmount > limits.wsMaxBufferedBytes) return false;

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { rateLimited } from '../../platform/errors.js';
 import { fastFailingRedis } from '../../platform/messaging/redis.js';
 import type { Logger } from '../../platform/observability/logger.js';
+import { clientKeys } from '../client.js';
 import type { ClientIdentity } from '../client.js';
 import type { GatewayPlugin } from '../plugin.js';
 
@@ -76,7 +77,7 @@ export function rateLimit(settings: RateLimitSettings): GatewayPlugin {
       if (max === 0) return;
       const now = Date.now();
       const bucket = Math.floor(now / windowMs);
-      const keys = [`address:${client.address}`, ...(client.userId ? [`user:${client.userId}`] : [])];
+      const keys = clientKeys(client);
       const counts = await Promise.all(keys.map((key) => count(key, bucket, windowMs)));
       if (counts.every((value) => value <= max)) return;
       const retryAfterSeconds = Math.max(1, Math.ceil(((bucket + 1) * windowMs - now) / 1000));

@@ -11,9 +11,10 @@ export function traceSubgraphFetches(): GatewayPlugin {
   return {
     name: 'tracing',
     wrapSubgraphFetch: (next) => (request) => {
-      const headers = { ...request.headers };
-      injectTraceContext(headers);
-      return next({ ...request, headers });
+      // Nothing to carry when tracing is off: the request goes as it came, uncopied.
+      const trace: Record<string, string> = {};
+      injectTraceContext(trace);
+      return next(trace['traceparent'] ? { ...request, headers: { ...request.headers, ...trace } } : request);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { clientKeys } from '../client.js';
 import type { ClientIdentity } from '../client.js';
 
 /**
@@ -12,7 +13,7 @@ export class ClientQuotas {
 
   /** Takes a slot for `client`: the function that gives it back, or undefined when a quota is full. */
   acquire(client: ClientIdentity): (() => void) | undefined {
-    const keys = [`address:${client.address}`, ...(client.userId ? [`user:${client.userId}`] : [])];
+    const keys = clientKeys(client);
     if (keys.some((key) => (this.held.get(key) ?? 0) >= this.max)) return undefined;
     for (const key of keys) this.held.set(key, (this.held.get(key) ?? 0) + 1);
     let released = false;
