@@ -17,7 +17,7 @@ import type { Registry } from '../platform/observability/metrics.js';
 import { apolloLogger, createLogger } from '../platform/observability/logger.js';
 import type { Logger } from '../platform/observability/logger.js';
 import { originAllowed } from '../platform/http/cors.js';
-import { clientAddress } from './client.js';
+import { clientAddress } from '../platform/http/client-address.js';
 import type { ClientIdentity } from './client.js';
 import { clientErrors } from './plugins/client-errors.js';
 import { documentLimits } from './plugins/document-limits.js';

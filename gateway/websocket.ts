@@ -9,7 +9,7 @@ import { authenticateConnection, mapAsyncIterator, serveGraphqlWs } from '../pla
 import type { ConnectionIdentity, SocketContext } from '../platform/http/graphql-ws.js';
 import type { Logger } from '../platform/observability/logger.js';
 import type { GatewayContext } from './context.js';
-import { clientAddress } from './client.js';
+import { clientAddress } from '../platform/http/client-address.js';
 import type { ClientIdentity } from './client.js';
 import type { SecuritySettings } from './config.js';
 import { documentLimitErrors } from './plugins/document-limits.js';

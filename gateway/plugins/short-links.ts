@@ -3,7 +3,7 @@ import { CODE_SHAPE, sendClickBatch } from '../../contracts/links-internal.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { Counter } from '../../platform/observability/metrics.js';
 import type { ShortLinksSettings } from '../config.js';
-import { forwardedAddress } from '../client.js';
+import { forwardedAddress } from '../../platform/http/client-address.js';
 import type { GatewayPlugin } from '../plugin.js';
 import { ClickBuffer } from '../short-links/click-buffer.js';
 import { createCodeCache } from '../short-links/code-cache.js';

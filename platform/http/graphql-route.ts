@@ -146,15 +146,3 @@ export async function requestViewer(request: IncomingMessage, verifier: TokenVer
     throw error;
   }
 }
-
-
-/**
- * The client a request comes from, for per-client limits in a subgraph: the address the
- * gateway forwards in `X-Forwarded-For` (it overwrites whatever the client sent), else the
- * peer's. Subgraph ports are internal (DESIGN.md), so only the gateway sets the header.
- */
-export function requestClientAddress(request: IncomingMessage): string {
-  const forwarded = request.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',', 1)[0]?.trim();
-  return first || request.socket.remoteAddress || 'unknown';
-}

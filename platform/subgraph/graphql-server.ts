@@ -9,7 +9,8 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { AccountCheck } from '../auth/account-check.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { formatError, formatResult, unauthenticated } from '../errors.js';
-import { GRAPHQL_PATH, graphqlHandler, requestClientAddress, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
+import { clientAddress } from '../http/client-address.js';
+import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
 import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from '../http/graphql-ws.js';
 import { createHttpServer, listen, localUrl } from '../http/http-server.js';
 import type { Router } from '../http/http-server.js';
@@ -109,6 +110,12 @@ function refuseVanishedAccounts(schema: GraphQLSchema, accountExists: AccountChe
  * Serves a subgraph: Apollo Server on `/graphql` for HTTP, graphql-ws on the same path for
  * subscriptions, `/health` and `/ready`, `/metrics`, and the domain's own routes.
  */
+/**
+ * A subgraph's clients come through the gateway, which sets `X-Forwarded-For` to the one
+ * address it trusts (replacing whatever the client sent); subgraph ports are internal.
+ */
+const GATEWAY_HOP = 1;
+
 export async function startSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
   const { name, verifier, logger, production, router } = options;
   const httpServer = createHttpServer(router, logger);
@@ -134,7 +141,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   await apollo.start();
 
   const context = async (request: IncomingMessage): Promise<TContext> =>
-    options.createContext(await requestViewer(request, verifier), { clientAddress: requestClientAddress(request) });
+    options.createContext(await requestViewer(request, verifier), { clientAddress: clientAddress(request, GATEWAY_HOP) });
   router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name }));
   router.on('/metrics', metricsRoute(options.registry));
   const probes = serveProbes(router, () => failingChecks(options.readiness));
@@ -145,7 +152,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
     schema,
     onConnect: (ctx) => authenticateConnection(ctx, verifier),
-    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null, { clientAddress: requestClientAddress(ctx.extra.request) }),
+    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null, { clientAddress: clientAddress(ctx.extra.request, GATEWAY_HOP) }),
     execute: (args) => {
       const refused = checkInputCharacters(args.document, args.variableValues);
       return refused ? { errors: [refused] } : execute({ ...args, contextValue: (args.contextValue as () => TContext)() });
