@@ -6,11 +6,11 @@
 //
 //   npm run bench:redirect -- --connections 32 --seconds 10 --rounds 3
 import { randomBytes, randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { metricTotal } from '../test/support/metrics.js';
 import { startStatementCounter } from '../test/support/statement-counter.js';
 import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
@@ -81,14 +81,6 @@ async function load(origin: string, path: () => string, seconds: number, countWa
   return result;
 }
 
-async function metric(origin: string, name: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(name))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}
-
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const randomCode = (): string => Array.from(randomBytes(7), (byte) => BASE62[byte % 62]).join('');
 
@@ -120,7 +112,7 @@ async function main(): Promise<void> {
     await waitForHealth(`http://127.0.0.1:${linksPort}/health`);
     const gateway = startProcess(0, ['dist/gateway/main.js'], { ...common, PORT: String(gatewayPort), LINKS_SUBGRAPH_URL: `http://127.0.0.1:${linksPort}/graphql`, VISITOR_HASH_KEY: randomBytes(32).toString('hex') });
     children.push(gateway);
-    const bare = spawn('taskset', ['-c', '0', process.execPath, '-e', BARE_SERVER], { env: { ...process.env, PORT: String(barePort) }, stdio: 'inherit' });
+    const bare = startProcess(0, ['-e', BARE_SERVER], { PORT: String(barePort) });
     children.push(bare);
     const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
     await waitForHealth(`${gatewayOrigin}/health`);
@@ -177,7 +169,7 @@ async function main(): Promise<void> {
     const flood = Array.from({ length: Number(args.flood) }, randomCode);
     for (const round of ['first time', 'again']) {
       let next = 0;
-      const lookupsBefore = await metric(gatewayOrigin, 'gateway_short_link_lookups_total');
+      const lookupsBefore = await metricTotal(`${gatewayOrigin}/metrics`, 'gateway_short_link_lookups_total');
       const statementsBefore = counter.count();
       const started = performance.now();
       const pool = new Pool(gatewayOrigin, { connections: CONNECTIONS });
@@ -193,7 +185,7 @@ async function main(): Promise<void> {
       );
       await pool.close();
       const seconds = (performance.now() - started) / 1_000;
-      const lookups = (await metric(gatewayOrigin, 'gateway_short_link_lookups_total')) - lookupsBefore;
+      const lookups = (await metricTotal(`${gatewayOrigin}/metrics`, 'gateway_short_link_lookups_total')) - lookupsBefore;
       console.log(`flood (${round}): ${flood.length} random codes, ${notFound} answered 404, ${(flood.length / seconds).toFixed(0)} requests/s, ${lookups} asked of links, ${counter.count() - statementsBefore} SQL statements on the links database`);
     }
     await client.end();

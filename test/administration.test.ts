@@ -9,6 +9,7 @@ import { TEST_REDIS_URL } from './support/env.js';
 import { eventually } from './support/eventually.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import type { GraphQLResult } from './support/graphql.js';
+import { createPostBy } from './support/posts.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { makeAdmin, registerUser } from './support/users.js';
@@ -59,8 +60,7 @@ const refreshed = async (user: TestUser): Promise<TestUser> => {
   );
   return { ...user, ...refreshToken };
 };
-const createPost = async (who: TestUser, body: string): Promise<string> =>
-  dataOf(await supergraph.request<{ createPost: { id: string } }>('mutation ($b: String!) { createPost(body: $b) { id } }', { b: body }, { token: who.accessToken })).createPost.id;
+const createPost = (who: TestUser, body: string): Promise<string> => createPostBy(supergraph, who, body);
 const deletePost = (token: string, id: string) => supergraph.request<{ deletePost: boolean }>('mutation ($id: ID!) { deletePost(id: $id) }', { id }, { token });
 const createPoll = async (who: TestUser, question: string): Promise<{ id: string; options: Array<{ id: string }> }> =>
   dataOf(

@@ -9,7 +9,7 @@ import { makeAdmin, quickAccounts, registerUser } from './support/users.js';
 import type { TestUser } from './support/users.js';
 import { openSocket } from './support/ws.js';
 import { eventually } from './support/eventually.js';
-import { learningJourney } from './courses-flow.js';
+import { learningJourney } from './support/courses-flow.js';
 
 let supergraph: TestSupergraph;
 beforeAll(async () => {

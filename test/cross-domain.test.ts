@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from './support/databases.js';
 import { dataOf, errorCodes } from './support/graphql.js';
+import { createPostBy } from './support/posts.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
@@ -13,8 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => supergraph.stop());
 
-const createPost = async (who: TestUser, body = 'soon gone') =>
-  dataOf(await supergraph.request<{ createPost: { id: string } }>('mutation ($body: String!) { createPost(body: $body) { id } }', { body }, { token: who.accessToken })).createPost.id;
+const createPost = (who: TestUser, body = 'soon gone'): Promise<string> => createPostBy(supergraph, who, body);
 const likePost = (who: TestUser, id: string) => supergraph.request('mutation ($id: ID!) { likePost(postId: $id) { id } }', { id }, { token: who.accessToken });
 const deletePost = (who: TestUser, id: string) => supergraph.request<{ deletePost: boolean }>('mutation ($id: ID!) { deletePost(id: $id) }', { id }, { token: who.accessToken });
 const likeRows = async (postId: string) => Number((await sql<{ n: string }>(supergraph.databaseUrls['likes']!, 'SELECT count(*) AS n FROM likes WHERE post_id = $1', [postId]))[0]?.n);

@@ -11,7 +11,7 @@ import { projectPath } from '../platform/paths.js';
 import { dataOf, errorCodes, graphql } from './support/graphql.js';
 import { openSocket } from './support/ws.js';
 import { eventually } from './support/eventually.js';
-import { learningJourney } from './courses-flow.js';
+import { learningJourney } from './support/courses-flow.js';
 
 // The `npm start` code path (embedded/main.ts does exactly this), on PGlite in a temporary
 // data directory, with free ports instead of 4000–4006.
@@ -197,10 +197,6 @@ test('a timeline from three subgraphs in one query, and postLikesChanged on in-p
   }
 });
 
-const loginAs = async (username: string) =>
-  dataOf(await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($u: String!, $p: String!) { login(usernameOrEmail: $u, password: $p) { accessToken } }', { u: username, p: DEMO_PASSWORD }))
-    .login.accessToken;
-
 test('polls: seeds demo polls with votes, one on a demo post', async () => {
   type Node = { question: string; totalVotes: number; isClosed: boolean; author: { username: string }; post: { id: string } | null; options: Array<{ votes: number; percentage: number }> };
   const polls = dataOf(await graphql<{ polls: { edges: Array<{ node: Node }> } }>(supergraph.gatewayUrl, '{ polls { edges { node { question totalVotes isClosed author { username } post { id } options { votes percentage } } } } }'))
@@ -214,7 +210,7 @@ test('polls: seeds demo polls with votes, one on a demo post', async () => {
 });
 
 test('polls: a poll on a new post, votes from several accounts, each seen live with the author\'s username', async () => {
-  const grace = await loginAs('grace');
+  const grace = await loginDemo('grace');
   const postId = dataOf(await graphql<{ createPost: { id: string } }>(supergraph.gatewayUrl, 'mutation { createPost(body: "Which language first?") { id } }', {}, { token: grace })).createPost.id;
   const poll = dataOf(
     await graphql<{ createPoll: { id: string; options: Array<{ id: string }> } }>(
@@ -232,7 +228,7 @@ test('polls: a poll on a new post, votes from several accounts, each seen live w
     );
     await eventually(() => supergraph.subgraphs['polls']!.subscriptions.active > 0, 5_000, 'the upstream subscription');
     for (const [index, username] of ['ada', 'alan', 'linus'].entries()) {
-      dataOf(await graphql(supergraph.gatewayUrl, 'mutation ($p: ID!, $o: ID!) { vote(pollId: $p, optionId: $o) { id } }', { p: poll.id, o: poll.options[index % 2]!.id }, { token: await loginAs(username) }));
+      dataOf(await graphql(supergraph.gatewayUrl, 'mutation ($p: ID!, $o: ID!) { vote(pollId: $p, optionId: $o) { id } }', { p: poll.id, o: poll.options[index % 2]!.id }, { token: await loginDemo(username) }));
       expect(await events.next(10_000)).toEqual({ data: { pollResultsChanged: { totalVotes: index + 1, author: { username: 'grace' }, post: { body: 'Which language first?' } } } });
     }
   } finally {
@@ -243,9 +239,7 @@ test('polls: a poll on a new post, votes from several accounts, each seen live w
 test('short links: the demo links are seeded, a new link redirects and its click reaches a linkStatsChanged subscriber', async () => {
   const demo = dataOf(await graphql<{ link: { clicks: number; owner: { username: string } } }>(supergraph.gatewayUrl, '{ link(code: "federation") { clicks owner { username } } }'));
   expect(demo.link).toEqual({ clicks: 216, owner: { username: 'ada' } });
-  const token = dataOf(
-    await graphql<{ login: { accessToken: string } }>(supergraph.gatewayUrl, 'mutation ($p: String!) { login(usernameOrEmail: "alan", password: $p) { accessToken } }', { p: DEMO_PASSWORD }),
-  ).login.accessToken;
+  const token = await loginDemo('alan');
   const { createLink } = dataOf(
     await graphql<{ createLink: { code: string } }>(supergraph.gatewayUrl, 'mutation { createLink(input: { url: "https://example.com/enigma" }) { code } }', {}, { token }),
   );

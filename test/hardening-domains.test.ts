@@ -3,6 +3,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { sql } from './support/databases.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import type { GraphQLResult } from './support/graphql.js';
+import { metricTotal } from './support/metrics.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { mintAccessToken } from './support/tokens.js';
@@ -118,13 +119,7 @@ describe('tokens of users that no longer exist (item 5)', () => {
 });
 
 /** Password checks the users subgraph has run, read from its Prometheus metrics. */
-async function passwordVerifications(): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', supergraph.subgraphs['users']!.url))).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('password_verifications_total'))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
+const passwordVerifications = (): Promise<number> => metricTotal(new URL('/metrics', supergraph.subgraphs['users']!.url), 'password_verifications_total');
 
 describe('password guessing (item 6)', () => {
   test('40 concurrent wrong guesses, by name and by email in any case, check at most 10 passwords', async () => {

@@ -1,6 +1,7 @@
 import { sql } from './support/databases.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import { channelSubscribers } from './support/redis.js';
+import { createPostBy } from './support/posts.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
@@ -15,8 +16,7 @@ beforeAll(async () => {
 afterAll(() => supergraph.stop());
 
 type LikeView = { id: string; likeCount: number; likedByViewer: boolean };
-const createPost = async (who: TestUser, body = 'likeable') =>
-  dataOf(await supergraph.request<{ createPost: { id: string } }>('mutation ($body: String!) { createPost(body: $body) { id } }', { body }, { token: who.accessToken })).createPost.id;
+const createPost = (who: TestUser, body = 'likeable'): Promise<string> => createPostBy(supergraph, who, body);
 const like = (who: TestUser | undefined, postId: string, verb: 'likePost' | 'unlikePost' = 'likePost') =>
   supergraph.request<Record<string, LikeView>>(`mutation ($id: ID!) { ${verb}(postId: $id) { id likeCount likedByViewer } }`, { id: postId }, { token: who?.accessToken });
 const likeRows = async (postId: string) => Number((await sql<{ n: string }>(supergraph.databaseUrls['likes']!, 'SELECT count(*) AS n FROM likes WHERE post_id = $1', [postId]))[0]?.n);

@@ -4,6 +4,7 @@ import { eventually } from './support/eventually.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import type { GraphQLResult } from './support/graphql.js';
 import { channelSubscribers } from './support/redis.js';
+import { createPostBy } from './support/posts.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { makeAdmin, quickAccounts, registerUser } from './support/users.js';
@@ -39,8 +40,7 @@ interface PollView {
 const POLL = 'id question options { id text votes percentage } totalVotes isClosed closesAt viewerVote { id text } author { username } post { id body }';
 
 const pollsDb = () => supergraph.databaseUrls['polls']!;
-const createPost = async (who: TestUser, body = 'a post with a poll') =>
-  dataOf(await supergraph.request<{ createPost: { id: string } }>('mutation ($body: String!) { createPost(body: $body) { id } }', { body }, { token: who.accessToken })).createPost.id;
+const createPost = (who: TestUser, body = 'a post with a poll'): Promise<string> => createPostBy(supergraph, who, body);
 const deletePost = (token: string, id: string) => supergraph.request<{ deletePost: boolean }>('mutation ($id: ID!) { deletePost(id: $id) }', { id }, { token });
 const createPoll = (token: string | undefined, input: Record<string, unknown>) =>
   supergraph.request<{ createPoll: PollView }>(`mutation ($input: CreatePollInput!) { createPoll(input: $input) { ${POLL} } }`, { input }, { token });

@@ -1,6 +1,6 @@
-import { dataOf } from './support/graphql.js';
-import type { GraphQLResult } from './support/graphql.js';
-import { openSocket } from './support/ws.js';
+import { dataOf } from './graphql.js';
+import type { GraphQLResult } from './graphql.js';
+import { openSocket } from './ws.js';
 
 type Request = <T>(query: string, variables: Record<string, unknown>, token?: string) => Promise<GraphQLResult<T>>;
 
