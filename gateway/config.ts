@@ -68,7 +68,7 @@ export interface ShortLinksSettings {
 }
 
 /** The development default of VISITOR_HASH_KEY: anyone can read it here, so production sets its own. */
-export const DEV_VISITOR_HASH_KEY = 'dev-only-visitor-hash-key-set-VISITOR_HASH_KEY-in-production';
+const DEV_VISITOR_HASH_KEY = 'dev-only-visitor-hash-key-set-VISITOR_HASH_KEY-in-production';
 
 /** `USERS_SUBGRAPH_URL`, `POSTS_SUBGRAPH_URL`, …: where a subgraph is, when not at its routing URL. */
 export const subgraphUrlVariable = (name: string): string => `${name.toUpperCase()}_SUBGRAPH_URL`;

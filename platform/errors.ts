@@ -15,7 +15,7 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Codes clients act on by protocol: Apollo Client's APQ link resends the full query on PERSISTED_QUERY_NOT_FOUND. */
-export const PROTOCOL_CODES = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'] as const;
+const PROTOCOL_CODES = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'] as const;
 
 export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
 

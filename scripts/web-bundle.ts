@@ -11,7 +11,7 @@ import { projectPath } from '../platform/paths.js';
  * offers. The page leaves out a domain's section when its fields are missing: read from the
  * composed schema at build time, so it needs no introspection (off in production).
  */
-export function rootFields(supergraphSdl: string): string[] {
+function rootFields(supergraphSdl: string): string[] {
   const fields = new Set<string>();
   for (const definition of parse(supergraphSdl).definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;

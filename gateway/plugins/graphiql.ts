@@ -3,7 +3,7 @@ import { staticFiles } from '../../platform/http/static-files.js';
 import type { GatewayPlugin } from '../plugin.js';
 import { IMMUTABLE, WEB_BUNDLE_DIR, whenBuilt } from './live-page.js';
 
-export const GRAPHIQL_PATH = '/graphiql';
+const GRAPHIQL_PATH = '/graphiql';
 
 /**
  * GraphiQL at `/graphiql`, bundled from npm with its editor and workers: unlike Apollo

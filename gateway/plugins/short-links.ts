@@ -11,7 +11,7 @@ import type { CachedCode, CodeCache } from '../short-links/code-cache.js';
 import { GONE, METHOD_NOT_ALLOWED, NOT_FOUND, UNAVAILABLE } from '../short-links/responses.js';
 import type { PreparedResponse } from '../short-links/responses.js';
 
-export const SHORT_LINK_PREFIX = '/s/';
+const SHORT_LINK_PREFIX = '/s/';
 
 const OUTCOMES = ['redirected', 'not_found', 'gone', 'method_not_allowed', 'unavailable'] as const;
 

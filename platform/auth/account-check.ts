@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.js';
 export type AccountCheck = (userId: string) => Promise<boolean>;
 
 /** How long a confirmed account is taken on trust. */
-export const CONFIRMED_FOR_MS = 30_000;
+const CONFIRMED_FOR_MS = 30_000;
 
 const USER_EXISTS = 'query UserExists($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }';
 

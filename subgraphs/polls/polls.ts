@@ -46,7 +46,6 @@ export function createPolls({ db, relay, knownPosts, pubsub }: PollsDeps) {
   };
 
   return {
-    publishResults,
     existing,
 
     async create(viewer: Viewer, input: CreatePollArgs): Promise<PollModel> {

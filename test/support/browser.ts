@@ -6,7 +6,7 @@ import type { BrowserContext } from 'playwright-core';
 import { projectPath } from '../../platform/paths.js';
 
 /** Debian's Chromium: `.ci/run` installs it where it is missing; playwright's own builds cannot be downloaded here. */
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 /** Where browser tests leave their screenshots (git-ignored). */
 export const SCREENSHOTS = projectPath('test-results');
