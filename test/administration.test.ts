@@ -71,18 +71,34 @@ const createPoll = async (who: TestUser, question: string): Promise<{ id: string
     ),
   ).createPoll;
 const closePoll = (token: string, id: string) => supergraph.request<{ closePoll: { isClosed: boolean } }>('mutation ($id: ID!) { closePoll(pollId: $id) { isClosed } }', { id }, { token });
+const createLink = async (who: TestUser | string, url: string): Promise<{ id: string; code: string }> =>
+  dataOf(
+    await supergraph.request<{ createLink: { id: string; code: string } }>('mutation ($url: String!) { createLink(input: { url: $url }) { id code } }', { url }, {
+      token: typeof who === 'string' ? who : who.accessToken,
+    }),
+  ).createLink;
+const deleteLink = (token: string, code: string) => supergraph.request<{ deleteLink: boolean }>('mutation ($code: String!) { deleteLink(code: $code) }', { code }, { token });
+/** A browser's visit to the public redirect: counted (bots and HEAD are not). */
+const visit = (code: string, visitor: number) =>
+  fetch(new URL(`/s/${code}`, supergraph.gatewayUrl), {
+    redirect: 'manual',
+    headers: { 'user-agent': `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 visitor/${visitor}` },
+  });
 
-const STATS = '{ platformStats { users posts likes polls votes courses enrollments } }';
-type Stats = Record<'users' | 'posts' | 'likes' | 'polls' | 'votes' | 'courses' | 'enrollments', number>;
+const STATS = '{ platformStats { users posts likes polls votes links clicks courses enrollments } }';
+type Stats = Record<'users' | 'posts' | 'likes' | 'polls' | 'votes' | 'links' | 'clicks' | 'courses' | 'enrollments', number>;
 /** What each database holds, counted row by row: what platformStats must equal. */
 async function countedRows(): Promise<Stats> {
-  const count = async (domain: string, table: string) => Number((await sql<{ n: string }>(supergraph.databaseUrls[domain]!, `SELECT count(*) AS n FROM ${table}`))[0]?.n);
+  const count = async (domain: string, table: string, what = 'count(*)') => Number((await sql<{ n: string }>(supergraph.databaseUrls[domain]!, `SELECT ${what} AS n FROM ${table}`))[0]?.n);
   return {
     users: await count('users', 'users'),
     posts: await count('posts', 'posts'),
     likes: await count('likes', 'likes'),
     polls: await count('polls', 'polls'),
     votes: await count('polls', 'votes'),
+    // Deleted links keep their row (their code is never reissued) but are no longer links.
+    links: await count('links', 'links WHERE deleted_at IS NULL'),
+    clicks: await count('links', 'links WHERE deleted_at IS NULL', 'coalesce(sum(clicks), 0)'),
     courses: await count('courses', 'courses'),
     enrollments: await count('courses', 'enrollments'),
   };
@@ -234,6 +250,28 @@ describe('the audit trail', () => {
     expect(await entriesAbout(theirs)).toEqual([]);
   });
 
+  test('a link deleted by an admin is recorded by links (an owner deleting their own is not)', async () => {
+    const owner = await registerUser(supergraph, 'shortener');
+    const [moderated, own] = [await createLink(owner, 'https://example.com/spam?x=1'), await createLink(owner, 'https://example.com/mine')];
+    expect(dataOf(await deleteLink(adminToken, moderated.code)).deleteLink).toBe(true);
+    expect(dataOf(await deleteLink(owner.accessToken, own.code)).deleteLink).toBe(true);
+    // Deleted already: refused, and nothing more is recorded.
+    expect(errorCodes(await deleteLink(adminToken, moderated.code))).toEqual(['NOT_FOUND']);
+    const [entry] = await eventuallyEntries(moderated.id, 1);
+    expect(entry).toMatchObject({
+      action: 'LINK_DELETED_BY_ADMIN',
+      subjectType: 'Link',
+      subjectId: moderated.id,
+      actor: { id: admin.id, username: admin.username },
+      detail: `by user ${owner.id}: ${moderated.code} → https://example.com/spam?x=1`,
+    });
+    // Written in the transaction of the deletion and relayed right after: the outbox is empty.
+    expect(await sql(supergraph.databaseUrls['links']!, 'SELECT id FROM outbox_events')).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await entriesAbout(moderated.id)).toHaveLength(1);
+    expect(await entriesAbout(own.id)).toEqual([]);
+  });
+
   test('newest first, paged by cursor without repeats; the log cannot be changed, not even in SQL', async () => {
     const all = dataOf(await auditLog(adminToken)).auditLog.edges.map((edge) => edge.node);
     expect(all.length).toBeGreaterThan(5);
@@ -291,16 +329,36 @@ describe('platformStats', () => {
     dataOf(await supergraph.request('mutation ($id: ID!) { unenroll(courseId: $id) }', { id: course }, { token: people[1]!.accessToken }));
     dataOf(await deletePost(adminToken, posts[0]!));
 
+    // Links, and clicks through the public redirect: everyone on every link at once, which the
+    // gateway sends to links in batches.
+    const links = await Promise.all(people.slice(0, 4).map((person, index) => createLink(person, `https://example.com/counted/${index}`)));
+    const visits = await Promise.all(people.flatMap((_, visitor) => links.map((link) => visit(link.code, visitor))));
+    expect(visits.map((response) => response.status)).toEqual(visits.map(() => 302));
+    const linksDb = supergraph.databaseUrls['links']!;
+    const clicksOn = async (ids: string[]) =>
+      Number((await sql<{ n: string }>(linksDb, 'SELECT coalesce(sum(clicks), 0) AS n FROM links WHERE id = ANY($1::uuid[])', [ids]))[0]?.n);
+    const ids = links.map((link) => link.id);
+    await eventually(async () => (await clicksOn(ids)) === visits.length, 15_000, `${visits.length} clicks recorded`);
+    // A deleted link takes its clicks with it; a click sent before a deletion and recorded
+    // after it (whichever happens first) counts for neither.
+    dataOf(await deleteLink(adminToken, links[0]!.code));
+    expect((await visit(links[1]!.code, 99)).status).toBe(302);
+    dataOf(await deleteLink(people[1]!.accessToken, links[1]!.code));
+    await eventually(async () => (await clicksOn(ids)) === visits.length + 1, 15_000, 'the click on a deleted link recorded');
+
     const rows = await countedRows();
     expect(rows.likes).toBeGreaterThanOrEqual(25);
+    // Two live links of the four, each visited by everyone.
+    expect(rows.links).toBeGreaterThanOrEqual(2);
+    expect(rows.clicks).toBeGreaterThanOrEqual(2 * people.length);
     expect(dataOf(await supergraph.request<{ platformStats: Stats }>(STATS, {}, { token: adminToken })).platformStats).toEqual(rows);
   }, 60_000);
 
   test('each subgraph answers from its counters in one statement, whatever the data holds', async () => {
     const statements: Record<string, number> = {};
     const read = () => supergraph.request(STATS, {}, { token: adminToken });
-    for (const name of ['users', 'posts', 'likes', 'polls', 'courses']) statements[name] = await supergraph.statementsDuring(name, read);
-    expect(statements).toEqual({ users: 1, posts: 1, likes: 1, polls: 1, courses: 1 });
+    for (const name of ['users', 'posts', 'likes', 'polls', 'links', 'courses']) statements[name] = await supergraph.statementsDuring(name, read);
+    expect(statements).toEqual({ users: 1, posts: 1, likes: 1, polls: 1, links: 1, courses: 1 });
     // What the statement reads: the counters' primary key, never the counted table.
     const [plan] = await sql<{ 'QUERY PLAN': string }>(
       supergraph.databaseUrls['likes']!,
@@ -315,17 +373,21 @@ test('nothing is lost while users is down: admin actions wait in their streams a
   const author = await registerUser(supergraph, 'while_down');
   const post = await createPost(author, 'Deleted while users is away');
   const poll = await createPoll(author, 'Closed while users is away?');
-  // The admin writes in posts and polls first: each then holds the admin's account as
+  const link = await createLink(author, 'https://example.com/deleted-while-users-is-away');
+  // The admin writes in posts, polls and links first: each then holds the admin's account as
   // confirmed for a while (platform/auth/account-check.ts) and need not ask users.
   dataOf(await supergraph.request('mutation { createPost(body: "before users goes away") { id } }', {}, { token: adminToken }));
   dataOf(await supergraph.request('mutation { createPoll(input: { question: "Still here?", options: ["yes", "no"] }) { id } }', {}, { token: adminToken }));
+  await createLink(adminToken, 'https://example.com/before-users-goes-away');
   const users = supergraph.subgraphs['users']!;
   await users.stop();
   // Tokens are verified with users' public key, which every subgraph holds: admins act on.
   expect(dataOf(await deletePost(adminToken, post)).deletePost).toBe(true);
   expect(dataOf(await closePoll(adminToken, poll.id)).closePoll.isClosed).toBe(true);
+  expect(dataOf(await deleteLink(adminToken, link.code)).deleteLink).toBe(true);
   await supergraph.startReplica('users', { PORT: String(users.port) });
-  const [deleted, closed] = [await eventuallyEntries(post, 1), await eventuallyEntries(poll.id, 1)];
+  const [deleted, closed, unlinked] = [await eventuallyEntries(post, 1), await eventuallyEntries(poll.id, 1), await eventuallyEntries(link.id, 1)];
   expect(deleted.map((entry) => entry.action)).toEqual(['POST_DELETED_BY_ADMIN']);
   expect(closed.map((entry) => entry.action)).toEqual(['POLL_CLOSED_BY_ADMIN']);
+  expect(unlinked.map((entry) => entry.action)).toEqual(['LINK_DELETED_BY_ADMIN']);
 }, 60_000);

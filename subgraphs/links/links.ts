@@ -4,9 +4,12 @@ import type { LinkChanged, LinkResolution } from '../../contracts/links-internal
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { prismaErrorCode, TRANSACTION_OPTIONS } from '../../platform/data/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
+import { writeOutbox } from '../../platform/messaging/outbox.js';
+import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import { emptyConnection, keysetPage } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
+import { auditRecorded } from '../../contracts/audit-events.js';
 import type { CodeFilter } from './code-filter.js';
 import type { LinkConnectionModel, LinkModel } from './models.js';
 import { customCode, expiry, generatedCode, targetUrl } from './rules.js';
@@ -15,6 +18,8 @@ export type Links = ReturnType<typeof createLinks>;
 
 export interface LinksDeps {
   db: PrismaClient;
+  /** Relays the outbox (audit events) once a write committed. */
+  relay: OutboxRelay;
   pubsub: PubSub;
   codes: CodeFilter;
   shortLinkBaseUrl: string;
@@ -26,13 +31,16 @@ export interface CreateLinkInput {
   expiresAt?: Date | null | undefined;
 }
 
+/** What the audit log keeps of a deleted link's target: enough to tell which link it was. */
+const urlExcerpt = (url: string): string => (url.length > 200 ? `${url.slice(0, 200)}…` : url);
+
 /** Generated codes collide once in billions; a few retries make a failure practically impossible. */
 const GENERATE_ATTEMPTS = 5;
 
 const isLive = (link: { deletedAt: Date | null; expiresAt: Date | null }, now = Date.now()): boolean => !link.deletedAt && (!link.expiresAt || link.expiresAt.getTime() > now);
 
 /** Creating, deleting and finding short links; what the redirect asks about a code. */
-export function createLinks({ db, pubsub, codes, shortLinkBaseUrl }: LinksDeps) {
+export function createLinks({ db, relay, pubsub, codes, shortLinkBaseUrl }: LinksDeps) {
   /** After the write committed: caches drop the code's answer, other replicas learn it exists. */
   const announce = (codeKey: string): Promise<void> => pubsub.publish(LINK_CHANGED_CHANNEL, { codeKey } satisfies LinkChanged);
 
@@ -76,13 +84,18 @@ export function createLinks({ db, pubsub, codes, shortLinkBaseUrl }: LinksDeps) 
     /** By its owner or an admin. The row stays (the code is never reissued and answers 410). */
     async delete(viewer: Viewer, code: string): Promise<true> {
       const codeKey = code.toLowerCase();
-      await db.$transaction(async (tx) => {
-        const [link] = await tx.$queryRaw<Array<{ id: string; owner_id: string; deleted_at: Date | null }>>`SELECT id, owner_id, deleted_at FROM links WHERE code_key = ${codeKey} FOR UPDATE`;
+      const audited = await db.$transaction(async (tx) => {
+        const [link] = await tx.$queryRaw<Array<{ id: string; code: string; url: string; owner_id: string; deleted_at: Date | null }>>`SELECT id, code, url, owner_id, deleted_at FROM links WHERE code_key = ${codeKey} FOR UPDATE`;
         if (!link || link.deleted_at) throw notFound('No link has that code.');
         if (link.owner_id !== viewer.id && viewer.role !== 'ADMIN') throw forbidden('Only the link\'s owner or an admin can delete it.');
         await tx.link.update({ where: { id: link.id }, data: { deletedAt: new Date() } });
+        // Someone else's link: an admin's moderation, which the audit log keeps.
+        if (link.owner_id === viewer.id) return false;
+        await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'LINK_DELETED_BY_ADMIN', subjectType: 'Link', subjectId: link.id, detail: `by user ${link.owner_id}: ${link.code} → ${urlExcerpt(link.url)}`, domain: 'links' }));
+        return true;
       }, TRANSACTION_OPTIONS);
       await announce(codeKey);
+      if (audited) await relay.flush();
       return true;
     },
 

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../prisma/links/generated/client.js';
 import DataLoader from 'dataloader';
 import { batchLoader, listLoader, rowLoader } from '../../platform/loaders.js';
+import { rowCountLoader } from '../../platform/data/row-counts.js';
 import type { ClickInterval } from './rules.js';
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -23,6 +24,11 @@ export function createLoaders(db: PrismaClient) {
   };
 
   return {
+    /**
+     * platformStats' counters, kept by triggers on links: 'links' (not deleted) and 'clicks'
+     * (theirs), in row_counts as other domains keep their rows per table.
+     */
+    rowCount: rowCountLoader(db),
     link: rowLoader((ids: readonly string[]) => db.link.findMany({ where: { id: { in: [...ids] } } })),
     linkByCodeKey: batchLoader(
       (codeKeys: readonly string[]) => db.link.findMany({ where: { codeKey: { in: [...codeKeys] } } }),

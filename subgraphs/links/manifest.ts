@@ -11,6 +11,7 @@ export const manifest: SubgraphManifest = {
     Link: 'LinkModel',
     LinkConnection: 'LinkConnectionModel',
     LinkStats: 'LinkStatsModel',
+    PlatformStats: 'PlatformStatsReference',
     User: 'UserReference',
   },
   start: (env, runtime = {}) => startLinksSubgraph(loadLinksConfig(env, manifest), runtime),

@@ -18,3 +18,5 @@ export interface LinkStatsModel {
   clicks: number;
   uniqueVisitors: number;
 }
+
+export type { PlatformStatsReference } from '../../contracts/platform-stats.js';

@@ -3,6 +3,7 @@ import { loadById } from '../../platform/loaders.js';
 import { requireViewer } from '../../platform/auth/token-verifier.js';
 import { pageRequest } from '../../platform/pagination.js';
 import { DateTime } from '../../platform/scalars.js';
+import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { linkStatsChannel } from './clicks.js';
 import type { LinkStatsModel } from './models.js';
@@ -54,6 +55,12 @@ export const resolvers: Resolvers = {
       const buckets = await loaders.clickBuckets(`${interval}|${first}|${end}`).load(link.id);
       return starts.map((start) => ({ start, clicks: buckets.get(start.getTime()) ?? 0 }));
     },
+  },
+
+  PlatformStats: {
+    __resolveReference: (reference, { viewer }) => platformStatsReference(reference, viewer),
+    links: (_, __, { loaders }) => loaders.rowCount.load('links'),
+    clicks: (_, __, { loaders }) => loaders.rowCount.load('clicks'),
   },
 
   User: {
