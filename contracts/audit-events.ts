@@ -10,8 +10,8 @@ export const AUDIT_RECORDED = 'AuditRecorded';
 
 /**
  * The streams users reads audit events from: each producing domain's own stream. A domain
- * not running yet (links, before it is deployed) costs nothing: its stream is read once it
- * has one, from its start.
+ * not running yet (deployed after users) costs nothing: its stream is read once it has one,
+ * from its start.
  */
 export const AUDITED_STREAMS = ['posts', 'polls', 'courses', 'links'] as const;
 
