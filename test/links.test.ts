@@ -220,7 +220,9 @@ describe('stats', () => {
     const owner = await registerUser(supergraph, 'prolific');
     for (let i = 0; i < 100; i += 1) await shorten(owner, { url: `https://example.com/${i}` });
     const fields = 'code clicks uniqueVisitors owner { username } topReferrers { referrer } clickHistory(interval: DAY) { clicks }';
-    const statements = (query: string, variables: Record<string, unknown>) => supergraph.statementsDuring('links', async () => dataOf(await supergraph.request(query, variables, { token: owner.accessToken })));
+    const once = (query: string, variables: Record<string, unknown>) => supergraph.statementsDuring('links', async () => dataOf(await supergraph.request(query, variables, { token: owner.accessToken })));
+    // The code filter's periodic catch-up may land inside one measurement; it only ever adds.
+    const statements = async (query: string, variables: Record<string, unknown>) => Math.min(await once(query, variables), await once(query, variables));
     const top = (first: number) => statements(`query ($first: Int) { topLinks(first: $first) { ${fields} } }`, { first });
     expect(await top(100)).toBe(await top(10));
     const owned = (first: number) => statements(`query ($id: ID!, $first: Int) { user(id: $id) { links(first: $first) { edges { node { ${fields} } } } } }`, { id: owner.id, first });
