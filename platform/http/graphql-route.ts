@@ -32,13 +32,33 @@ export interface GraphqlRouteOptions {
 }
 
 /**
+ * Makes a request's context before Apollo Server parses anything; `body` is the parsed JSON
+ * body (undefined for GET). Throwing a GraphQLError with `extensions.http` answers with it.
+ */
+export type RequestContext<TContext> = (request: IncomingMessage, body: unknown) => Promise<TContext>;
+
+/**
+ * The operation text a request carries, as the client sent it: the JSON body's `query`, or
+ * a GET request's `query` parameter. Undefined when there is none (an APQ hash alone, a
+ * batch, which Apollo Server refuses).
+ */
+export function requestQuery(request: IncomingMessage, body: unknown): string | undefined {
+  if (request.method === 'GET') {
+    const url = request.url ?? '';
+    return new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '').get('query') ?? undefined;
+  }
+  const query = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { query?: unknown }).query : undefined;
+  return typeof query === 'string' ? query : undefined;
+}
+
+/**
  * The GraphQL route: hands the request to Apollo Server and writes its answer back,
  * compressed when the client accepts it and it is large. Each request is a server span that
  * continues the trace in the request's `traceparent` (the gateway's fetch, or a client's).
  */
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: (request: IncomingMessage) => Promise<TContext>,
+  context: RequestContext<TContext>,
   { cors, bodyLimit, tracerName }: GraphqlRouteOptions,
 ): RouteHandler {
   return (request, response) =>
@@ -50,7 +70,7 @@ export function graphqlHandler<TContext extends BaseContext>(
 
 async function handle<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: (request: IncomingMessage) => Promise<TContext>,
+  context: RequestContext<TContext>,
   request: IncomingMessage,
   response: ServerResponse,
   { cors, bodyLimit }: { cors?: CorsOptions | undefined; bodyLimit: number },
@@ -71,7 +91,7 @@ async function handle<TContext extends BaseContext>(
   const url = request.url ?? '/';
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.includes('?') ? url.slice(url.indexOf('?')) : '', body },
-    context: () => context(request),
+    context: () => context(request, body),
   });
   await writeResult(request, response, result);
 }
