@@ -200,6 +200,7 @@ export async function startGateway(config: GatewayConfig, { logOutput }: { logOu
         cors: { origins: config.corsOrigins },
         bodyLimit: CLIENT_BODY_LIMIT,
         tracerName: 'gateway',
+        logger,
       },
     ),
   );
