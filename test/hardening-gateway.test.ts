@@ -170,6 +170,24 @@ describe('the gateway in production, under attack', () => {
       }
     });
 
+    test('a refusal is counted once, over HTTP and over WebSocket', async () => {
+      const directives = async (): Promise<number> => {
+        const metrics = await (await fetch(new URL('/metrics', supergraph.gatewayUrl))).text();
+        return Number(/graphql_operations_rejected_total\{[^}]*limit="directives"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      };
+      const query = `{ me { id ${'@include(if: true) '.repeat(51)}} }`;
+      const before = await directives();
+      await request(query);
+      expect(await directives()).toBe(before + 1);
+      const socket = openSocket(supergraph.gatewayUrl, { headers: from(address()) });
+      try {
+        await socket.subscribe(query).next();
+      } finally {
+        await socket.dispose();
+      }
+      expect(await directives()).toBe(before + 2);
+    });
+
     test('the refusals are counted by limit', async () => {
       const metrics = await (await fetch(new URL('/metrics', supergraph.gatewayUrl))).text();
       for (const limit of ['nesting', 'tokens', 'directives', 'aliases', 'characters']) expect(metrics).toMatch(new RegExp(`graphql_operations_rejected_total\\{[^}]*limit="${limit}"[^}]*\\} [1-9]`));
