@@ -10,6 +10,7 @@ import type { Env } from '../platform/config/env.js';
 import { localUrl } from '../platform/http/http-server.js';
 import { InProcessBroker } from '../platform/messaging/in-process.js';
 import { createLogger } from '../platform/observability/logger.js';
+import type { LogOutput } from '../platform/observability/logger.js';
 import type { RunningSubgraph } from '../platform/subgraph/graphql-server.js';
 import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
 import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
@@ -48,6 +49,8 @@ export interface SupergraphOptions {
   workDir: string;
   /** Subgraphs running elsewhere, composed in too (tests add a second subgraph this way). */
   extraSubgraphs?: SubgraphEntry[];
+  /** Where every process's log lines go instead of stderr (tests read them). */
+  logOutput?: LogOutput;
 }
 
 /**
@@ -90,7 +93,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         DATABASE_POOL_SIZE: String(options.poolSize),
         ...(manifest.issuesTokens ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
       };
-      const subgraph = await manifest.start(env, { broker });
+      const subgraph = await manifest.start(env, { broker, ...(options.logOutput && { logOutput: options.logOutput }) });
       stops.unshift(subgraph.stop);
       subgraphs[manifest.name] = subgraph;
       urls[manifest.name] = subgraph.url;
@@ -106,6 +109,7 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         ...Object.fromEntries(Object.entries(urls).map(([name, url]) => [subgraphUrlVariable(name), url])),
         ...options.gatewayEnv,
       }),
+      options.logOutput ? { logOutput: options.logOutput } : {},
     );
     stops.unshift(gateway.stop);
     return { gatewayUrl: gateway.url, gateway, subgraphs, manifests: Object.fromEntries(manifests.map((manifest) => [manifest.name, manifest])), subgraphEnv, broker, stop };

@@ -50,8 +50,12 @@ export interface GatewayPlugin {
   wrapSubgraphFetch?: (next: SubgraphFetch) => SubgraphFetch;
   /** Adds HTTP routes on the gateway's port, beside `/graphql` (short links, metrics, the web page). */
   routes?: (router: Router, gateway: GatewayServices) => void;
-  /** Admits or refuses (throwing a GraphQLError) each client operation, over HTTP and WebSocket, before any work. */
-  admit?: (client: ClientIdentity) => Promise<void>;
+  /**
+   * Admits or refuses (throwing a GraphQLError) each client operation, over HTTP and
+   * WebSocket, before any work: before Apollo Server or graphql-ws parses `source`, the
+   * operation's text as the client sent it (undefined when it sent an APQ hash alone).
+   */
+  admit?: (client: ClientIdentity, source: string | undefined) => Promise<void>;
   /** Releases what the plugin holds (timers, buffers to flush), when the gateway stops. */
   stop?: () => Promise<void>;
 }

@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GraphQLError } from 'graphql';
 import { createTokenVerifier } from '../platform/auth/token-verifier.js';
 import { formatError, formatResult } from '../platform/errors.js';
-import { CLIENT_BODY_LIMIT, graphqlHandler, GRAPHQL_PATH, requestViewer } from '../platform/http/graphql-route.js';
+import { CLIENT_BODY_LIMIT, graphqlHandler, GRAPHQL_PATH, requestQuery, requestViewer } from '../platform/http/graphql-route.js';
 import { createHttpServer, listen, localUrl, Router } from '../platform/http/http-server.js';
 import { failingChecks, serveProbes } from '../platform/http/probes.js';
 import { graphqlTelemetry } from '../platform/observability/graphql-telemetry.js';
@@ -15,7 +15,7 @@ import type { GraphQLTelemetry } from '../platform/observability/graphql-telemet
 import { createMetricsRegistry } from '../platform/observability/metrics.js';
 import type { Registry } from '../platform/observability/metrics.js';
 import { apolloLogger, createLogger } from '../platform/observability/logger.js';
-import type { Logger } from '../platform/observability/logger.js';
+import type { LogOutput, Logger } from '../platform/observability/logger.js';
 import { originAllowed } from '../platform/http/cors.js';
 import { clientAddress } from '../platform/http/client-address.js';
 import type { ClientIdentity } from './client.js';
@@ -130,8 +130,8 @@ function subgraphsReady(dataSources: Record<string, SubgraphDataSource>): Record
  * The federation gateway: one GraphQL endpoint over every subgraph in the supergraph,
  * over HTTP and, on the same path, WebSocket (graphql-ws) with federated subscriptions.
  */
-export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const logger = createLogger('gateway', config.logLevel, config.production);
+export async function startGateway(config: GatewayConfig, { logOutput }: { logOutput?: LogOutput } = {}): Promise<RunningGateway> {
+  const logger = createLogger('gateway', config.logLevel, config.production, logOutput);
   const registry = createMetricsRegistry('gateway');
   const telemetry = graphqlTelemetry<GatewayContext>({ registry, logger, accessLog: 'info', loggedElsewhere: raisedBySubgraph });
   const supergraphSdl = readSupergraph(config.supergraphPath);
@@ -146,8 +146,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const engine = new SubscriptionEngine(planner, upstream, dataSources, (result) => formatResult(result, { production: config.production }), logger);
   const plugins = gatewayPlugins(config, registry, telemetry, () => engine.stats(), logger);
   const admitters = plugins.flatMap((plugin) => (plugin.admit ? [plugin.admit] : []));
-  const admit = async (client: ClientIdentity): Promise<void> => {
-    for (const admitClient of admitters) await admitClient(client);
+  const admit = async (client: ClientIdentity, source: string | undefined): Promise<void> => {
+    for (const admitClient of admitters) await admitClient(client, source);
   };
   const transport = createSubgraphTransport();
   const fetchSubgraph = composeSubgraphFetch(plugins, transport.fetch);
@@ -185,21 +185,22 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     GRAPHQL_PATH,
     graphqlHandler(
       apollo,
-      async (request) => {
-        // Here, before Apollo Server parses anything: a refusal is thrown as HTTP 429.
+      async (request, body) => {
+        // Here, before Apollo Server parses anything: a refusal is answered with its status (429, 400).
         const address = clientAddress(request, config.trustedProxyHops);
         const viewer = await requestViewer(request, verifier).catch(async (error: unknown) => {
           // A bad token still costs its address a request: forged tokens are no way around the limit.
-          await admit({ address, userId: undefined });
+          await admit({ address, userId: undefined }, undefined);
           throw error;
         });
-        await admit({ address, userId: viewer?.id });
+        await admit({ address, userId: viewer?.id }, requestQuery(request, body));
         return { viewer, authorization: request.headers.authorization, clientAddress: address };
       },
       {
         cors: { origins: config.corsOrigins },
         bodyLimit: CLIENT_BODY_LIMIT,
         tracerName: 'gateway',
+        logger,
       },
     ),
   );

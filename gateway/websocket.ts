@@ -12,7 +12,6 @@ import type { GatewayContext } from './context.js';
 import { clientAddress } from '../platform/http/client-address.js';
 import type { ClientIdentity } from './client.js';
 import type { SecuritySettings } from './config.js';
-import { documentLimitErrors } from './plugins/document-limits.js';
 import { limitErrors } from './plugins/limits.js';
 import { withoutSchemaHints } from './plugins/schema-hints.js';
 import { ClientQuotas } from './subscriptions/client-quotas.js';
@@ -42,8 +41,8 @@ export interface GatewayWebSocketOptions {
   logger: Logger;
   /** Told of operations refused by a limit, for the same metric as HTTP's refusals. */
   onRejected: (errors: readonly GraphQLError[]) => void;
-  /** Refuses an operation before any work (rate limiting), as for HTTP. */
-  admit: (client: ClientIdentity) => Promise<void>;
+  /** Refuses an operation before any work (rate limiting, document limits), as for HTTP. */
+  admit: (client: ClientIdentity, source: string | undefined) => Promise<void>;
   trustedProxyHops: number;
   limits: SecuritySettings;
   allowOrigin: (origin: string) => boolean;
@@ -92,15 +91,10 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     }
     const client = clientOf(ctx);
     try {
-      await options.admit(client);
+      await options.admit(client, payload.query);
     } catch (error) {
       if (error instanceof GraphQLError) return [error];
       throw error;
-    }
-    const tooBig = documentLimitErrors(payload.query, limits);
-    if (tooBig.length > 0) {
-      options.onRejected(tooBig);
-      return tooBig;
     }
     let document: DocumentNode;
     try {

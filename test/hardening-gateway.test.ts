@@ -98,23 +98,58 @@ describe('the gateway in production, under attack', () => {
   });
 
   describe('4. parser limits before work', () => {
-    test.each([
-      ['2,000 nested inline fragments', `{ ${'... on Query { '.repeat(2_000)}__typename${' }'.repeat(2_000)} }`, 'nesting'],
-      ['20,000 tokens', `{ me { ${'id '.repeat(20_000)}} }`, 'tokens'],
-      // Not yet: Apollo Server's document cache lookup replaces the placeholder document, so 51 directives are still parsed and validated (answered 400 by validation).
-      // ['51 directives', `{ me { id ${'@include(if: true) '.repeat(51)}} }`, 'directives'],
-      ['31 aliases', `{ ${Array.from({ length: 31 }, (_, index) => `a${index}: me { id }`).join(' ')} }`, 'aliases'],
-      ['100,001 characters', `{ me { id } } #${'x'.repeat(100_000)}`, 'characters'],
-    ])('%s are refused with BAD_USER_INPUT before any subgraph is asked', async (_label, query) => {
+    // Each document also holds a mistake the parser or validation would report first (an
+    // unknown field, a repeated directive): the limit's own message proves neither ran.
+    const limitCases: Array<[string, string, RegExp]> = [
+      // The planner's stack overflowed on these (a 500); now the first limit they meet is their length.
+      ['2,000 nested inline fragments', `{ ${'... on Query { '.repeat(2_000)}nope${' }'.repeat(2_000)} }`, /^The document is longer than 15000 characters/],
+      ['101 nested inline fragments', `{ ${'... on Query { '.repeat(101)}nope${' }'.repeat(101)} }`, /^The document nests more than 100 levels/],
+      ['1,001 tokens', `{ me { ${'id '.repeat(1_000)}} }`, /^The document has more than 1000 tokens/],
+      ['51 directives', `{ me { id ${'@include(if: true) '.repeat(51)}} }`, /^The document has more than 50 directives/],
+      ['16 aliases', `{ ${Array.from({ length: 16 }, (_, index) => `a${index}: nope`).join(' ')} }`, /^The document has more than 15 aliases/],
+      ['15,001 characters', `{ nope } #${'x'.repeat(15_000)}`, /^The document is longer than 15000 characters/],
+    ];
+
+    test.each(limitCases)('%s are refused over HTTP with BAD_USER_INPUT before parsing, and no subgraph is asked', async (_label, query, message) => {
       const statements = await supergraph.statementsDuring('users', async () => {
         const result = await request(query);
         expect(result.status).toBe(400);
         expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+        expect(result.errors?.[0]?.message).toMatch(message);
       });
       expect(statements).toBe(0);
     });
 
-    test('over WebSocket too', async () => {
+    test.each(limitCases)('%s are refused over WebSocket the same way', async (_label, query, message) => {
+      const socket = openSocket(supergraph.gatewayUrl, { headers: from(address()) });
+      try {
+        const result = await socket.subscribe(query).next();
+        expect(result.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+        expect(result.errors?.[0]?.message).toMatch(message);
+      } finally {
+        await socket.dispose();
+      }
+    });
+
+    test('a GET request is checked too', async () => {
+      const url = new URL(supergraph.gatewayUrl);
+      url.searchParams.set('query', `{ me { id ${'@include(if: true) '.repeat(51)}} }`);
+      const response = await fetch(url, { headers: { ...from(address()), 'apollo-require-preflight': 'true' } });
+      const result = (await response.json()) as GraphQLResult<unknown>;
+      expect(response.status).toBe(400);
+      expect(result.errors?.[0]?.message).toMatch(/^The document has more than 50 directives/);
+    });
+
+    test('101 nested fragment spreads (no nested braces, under the token limit) are refused before planning', async () => {
+      // Fragment spreads nest no braces: 1,000 of them took the planner 8 s of CPU.
+      const chain = Array.from({ length: 101 }, (_, index) => `fragment F${index} on Query { ${index < 100 ? `...F${index + 1}` : '__typename'} }`).join(' ');
+      const result = await request(`{ ...F0 } ${chain}`);
+      expect(result.status).toBe(400);
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors?.[0]?.message).toMatch(/nests selections more than 100 levels deep/);
+    });
+
+    test('a subscription nested 2,000 inline fragments deep is refused over WebSocket', async () => {
       const socket = openSocket(supergraph.gatewayUrl, { headers: from(address()) });
       try {
         const result = await socket.subscribe(`subscription { ${'... on Subscription { '.repeat(2_000)}__typename${' }'.repeat(2_000)} }`).next();
@@ -124,9 +159,38 @@ describe('the gateway in production, under attack', () => {
       }
     });
 
+    test('an ordinary query passes every limit, over HTTP and WebSocket', async () => {
+      const query = '{ publicTimeline(first: 5) { edges { node { id body author { username } } } } }';
+      expect((await request(query)).errors).toBeUndefined();
+      const socket = openSocket(supergraph.gatewayUrl, { headers: from(address()) });
+      try {
+        expect((await socket.subscribe(query).next()).errors).toBeUndefined();
+      } finally {
+        await socket.dispose();
+      }
+    });
+
+    test('a refusal is counted once, over HTTP and over WebSocket', async () => {
+      const directives = async (): Promise<number> => {
+        const metrics = await (await fetch(new URL('/metrics', supergraph.gatewayUrl))).text();
+        return Number(/graphql_operations_rejected_total\{[^}]*limit="directives"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      };
+      const query = `{ me { id ${'@include(if: true) '.repeat(51)}} }`;
+      const before = await directives();
+      await request(query);
+      expect(await directives()).toBe(before + 1);
+      const socket = openSocket(supergraph.gatewayUrl, { headers: from(address()) });
+      try {
+        await socket.subscribe(query).next();
+      } finally {
+        await socket.dispose();
+      }
+      expect(await directives()).toBe(before + 2);
+    });
+
     test('the refusals are counted by limit', async () => {
       const metrics = await (await fetch(new URL('/metrics', supergraph.gatewayUrl))).text();
-      for (const limit of ['nesting', 'tokens', 'aliases', 'characters']) expect(metrics).toMatch(new RegExp(`graphql_operations_rejected_total\\{[^}]*limit="${limit}"[^}]*\\} [1-9]`));
+      for (const limit of ['nesting', 'tokens', 'directives', 'aliases', 'characters']) expect(metrics).toMatch(new RegExp(`graphql_operations_rejected_total\\{[^}]*limit="${limit}"[^}]*\\} [1-9]`));
     });
   });
 
@@ -284,9 +348,18 @@ describe('the gateway in development (introspection on)', () => {
   afterAll(() => supergraph.stop());
 
   describe('10. introspection counts against the field limit', () => {
-    test('Sandbox\'s introspection query passes', async () => {
-      const result = await supergraph.request(getIntrospectionQuery());
+    // Sandbox asks for every option graphql-js offers: the largest introspection query a tool sends.
+    const SANDBOX_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+
+    test('Sandbox\'s introspection query passes, over HTTP and WebSocket', async () => {
+      const result = await supergraph.request(SANDBOX_INTROSPECTION);
       expect(result.errors).toBeUndefined();
+      const socket = openSocket(supergraph.gatewayUrl);
+      try {
+        expect((await socket.subscribe(SANDBOX_INTROSPECTION).next()).errors).toBeUndefined();
+      } finally {
+        await socket.dispose();
+      }
     });
 
     test('an introspection query selecting more than 2,000 fields is refused', async () => {

@@ -1,11 +1,8 @@
-import { GraphQLError, Lexer, parse, Source, TokenKind } from 'graphql';
-import type { DocumentNode } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
 import type { SecuritySettings } from '../config.js';
 import type { GatewayPlugin } from '../plugin.js';
 
-export type DocumentLimits = Pick<SecuritySettings, 'maxCharacters' | 'maxTokens' | 'maxDirectives' | 'maxAliases' | 'maxNesting'>;
-
-const PLACEHOLDER = parse('{ __typename }');
+type DocumentLimits = Pick<SecuritySettings, 'maxCharacters' | 'maxTokens' | 'maxDirectives' | 'maxAliases' | 'maxNesting'>;
 
 const tooBig = (limit: string, message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit, http: { status: 400 } } });
 
@@ -16,7 +13,7 @@ const tooBig = (limit: string, message: string): GraphQLError => new GraphQLErro
  * inline fragments overflowed the planner's stack). Aliases are the `:` outside parentheses
  * (inside them `:` separates arguments, variables and object fields).
  */
-export function documentLimitErrors(query: string, limits: DocumentLimits): GraphQLError[] {
+function documentLimitErrors(query: string, limits: DocumentLimits): GraphQLError[] {
   if (query.length > limits.maxCharacters) return [tooBig('characters', `The document is longer than ${limits.maxCharacters} characters.`)];
   const lexer = new Lexer(new Source(query));
   let tokens = 0;
@@ -34,10 +31,13 @@ export function documentLimitErrors(query: string, limits: DocumentLimits): Grap
         case TokenKind.COLON:
           if (parentheses === 0 && ++aliases > limits.maxAliases) return [tooBig('aliases', `The document has more than ${limits.maxAliases} aliases.`)];
           break;
+        // Brackets too: a list value or type nested thousands deep is as deep a recursion for the parser.
         case TokenKind.BRACE_L:
-          if (++nesting > limits.maxNesting) return [tooBig('nesting', `The document nests more than ${limits.maxNesting} levels of braces.`)];
+        case TokenKind.BRACKET_L:
+          if (++nesting > limits.maxNesting) return [tooBig('nesting', `The document nests more than ${limits.maxNesting} levels of braces and brackets.`)];
           break;
         case TokenKind.BRACE_R:
+        case TokenKind.BRACKET_R:
           nesting -= 1;
           break;
         case TokenKind.PAREN_L:
@@ -55,32 +55,22 @@ export function documentLimitErrors(query: string, limits: DocumentLimits): Grap
 }
 
 /**
- * Applies `documentLimitErrors` to every HTTP request (and WebSocket query, which goes
- * through Apollo Server) once its source is known, before parsing. Apollo Server answers an
- * error thrown here with its `http` status; the telemetry plugin does not see it, so
- * rejections are counted through `onRejected`.
+ * Applies `documentLimitErrors` to every operation's text as it arrives, over HTTP (in the
+ * request's context, before Apollo Server parses) and WebSocket (before graphql-ws's
+ * `onSubscribe` parses). A hook inside Apollo Server's pipeline would come too late: its
+ * document cache is read after `didResolveSource`, and on a miss it parses and validates
+ * whatever the hook did. An APQ hash alone carries no text: the text it stands for was
+ * checked when it was registered, since a refused document is never registered.
  */
 export function documentLimits(limits: DocumentLimits, onRejected: (errors: readonly GraphQLError[]) => void): GatewayPlugin {
   return {
     name: 'document-limits',
-    apollo: {
-      requestDidStart: async () => {
-        let refusal: GraphQLError | undefined;
-        return {
-          didResolveSource: async (requestContext) => {
-            const errors = documentLimitErrors(requestContext.source, limits);
-            if (errors.length === 0) return;
-            onRejected(errors);
-            refusal = errors[0];
-            // Apollo Server answers an error thrown here with a 500; a ready document makes it skip
-            // parsing and validation, and the refusal is thrown where it is answered with its status.
-            (requestContext as { document: DocumentNode }).document = PLACEHOLDER;
-          },
-          didResolveOperation: async () => {
-            if (refusal) throw refusal;
-          },
-        };
-      },
+    async admit(_client, source) {
+      if (source === undefined) return;
+      const [refusal] = documentLimitErrors(source, limits);
+      if (!refusal) return;
+      onRejected([refusal]);
+      throw refusal;
     },
   };
 }

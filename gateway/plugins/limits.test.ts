@@ -46,3 +46,14 @@ test('the errors are BAD_USER_INPUT, HTTP 400', () => {
   const [error] = limitErrors(apiSchema, parse('{ users(first: 101) { totalCount } }'), undefined);
   expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', limit: 'page_size', http: { status: 400 } });
 });
+
+test('selections nested past maxNesting are refused, through fragment spreads and inline fragments alike', () => {
+  const chain = (length: number): string =>
+    `{ ...F0 } ${Array.from({ length }, (_, index) => `fragment F${index} on Query { ${index < length - 1 ? `...F${index + 1}` : '__typename'} }`).join(' ')}`;
+  // The operation's own selection set, then one per fragment.
+  expect(messages(chain(LIMITS.maxNesting - 1))).toEqual([]);
+  expect(messages(chain(LIMITS.maxNesting))).toEqual([`The operation nests selections more than ${LIMITS.maxNesting} levels deep, fragments included.`]);
+  const inline = (levels: number): string => `{ ${'... on Query { '.repeat(levels)}__typename${' }'.repeat(levels)} }`;
+  expect(messages(inline(LIMITS.maxNesting - 1))).toEqual([]);
+  expect(messages(inline(LIMITS.maxNesting))).toHaveLength(1);
+});

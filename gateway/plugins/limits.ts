@@ -13,10 +13,17 @@ export const LIMITS = {
   maxNodes: 20_000,
   /** Root fields of one mutation: each may write, and 50 aliased `register`s made 50 accounts (Apollo Router's max_root_fields, tighter for writes). */
   maxRootMutationFields: 10,
+  /**
+   * Selection sets inside one another, fields, inline fragments and fragment spreads alike
+   * (MAX_NESTING, the same bound as braces before parsing): a chain of fragment spreads nests
+   * no braces, yet 1,000 of them took the query planner 8 s of CPU.
+   */
+  maxNesting: 100,
 } as const;
 
 export interface OperationLimitSettings {
   maxRootMutationFields: number;
+  maxNesting: number;
 }
 
 interface Walk {
@@ -27,6 +34,9 @@ interface Walk {
   fields: number;
   nodes: number;
   deepest: number;
+  maxNesting: number;
+  /** Set once a selection set lies deeper than `maxNesting`: the walk stops there. */
+  tooNested: boolean;
 }
 
 /** `limit` names the rule for metrics (rejected operations by limit); clients see the code and message. */
@@ -58,8 +68,13 @@ export function limitErrors(
     fields: 0,
     nodes: 0,
     deepest: 0,
+    maxNesting: settings.maxNesting,
+    tooNested: false,
   };
-  visitSelections(walk, operation.selectionSet, root, 1, 1, new Set(), false);
+  visitSelections(walk, operation.selectionSet, root, 1, 1, new Set(), false, 1);
+  if (walk.tooNested) {
+    return [tooMuch('nesting', `The operation nests selections more than ${settings.maxNesting} levels deep, fragments included.`)];
+  }
   if (operation.operation === 'mutation') {
     const rootFields = countRootFields(walk, operation.selectionSet, new Set());
     if (rootFields > settings.maxRootMutationFields) {
@@ -91,7 +106,8 @@ function countRootFields(walk: Walk, selectionSet: SelectionSetNode, spreading: 
 /**
  * `introspection`: inside `__schema` or `__type`, whose fields count against the field limit
  * (a cheap-looking query could otherwise walk the schema thousands of times) but not the
- * depth limit (Sandbox's introspection query nests its `ofType`s deep).
+ * depth limit (Sandbox's introspection query nests its `ofType`s deep). `nesting`: selection
+ * sets above this one, fragments included.
  */
 function visitSelections(
   walk: Walk,
@@ -101,25 +117,30 @@ function visitSelections(
   multiplier: number,
   spreading: Set<string>,
   introspection: boolean,
+  nesting: number,
 ): void {
+  if (nesting > walk.maxNesting) {
+    walk.tooNested = true;
+    return;
+  }
   for (const selection of selectionSet.selections) {
-    if (walk.fields > LIMITS.maxFields) return;
+    if (walk.fields > LIMITS.maxFields || walk.tooNested) return;
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
-      if (type && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth, multiplier, spreading, introspection);
+      if (type && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth, multiplier, spreading, introspection, nesting + 1);
     } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const name = selection.name.value;
       const fragment = walk.fragments.get(name);
       const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
       if (!fragment || !type || !isCompositeType(type) || spreading.has(name)) continue;
-      visitSelections(walk, fragment.selectionSet, type, depth, multiplier, new Set([...spreading, name]), introspection);
+      visitSelections(walk, fragment.selectionSet, type, depth, multiplier, new Set([...spreading, name]), introspection, nesting + 1);
     } else {
       walk.fields += 1;
       const name = selection.name.value;
       const meta = name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : undefined;
       if (meta) {
         const type = getNamedType(meta.type);
-        if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, multiplier, spreading, true);
+        if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, multiplier, spreading, true, nesting + 1);
         continue;
       }
       if (name.startsWith('__')) continue;
@@ -138,7 +159,7 @@ function visitSelections(
         walk.nodes += size;
       }
       const type = getNamedType(definition.type);
-      if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, size, spreading, introspection);
+      if (selection.selectionSet && isCompositeType(type)) visitSelections(walk, selection.selectionSet, type, depth + 1, size, spreading, introspection, nesting + 1);
     }
   }
 }

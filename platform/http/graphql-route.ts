@@ -9,6 +9,7 @@ import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { contextFrom, inSpan, SpanKind } from '../observability/tracing.js';
 import { applyCors } from './cors.js';
 import type { CorsOptions } from './cors.js';
+import type { Logger } from '../observability/logger.js';
 import { sendJson } from './http-server.js';
 import type { RouteHandler } from './http-server.js';
 
@@ -29,6 +30,28 @@ export interface GraphqlRouteOptions {
   bodyLimit: number;
   /** Names this server's spans: every request is a span continuing the caller's trace. */
   tracerName: string;
+  /** Where client noise (a malformed or oversized body, an aborted upload) goes: one debug line each. */
+  logger?: Logger;
+}
+
+/**
+ * Makes a request's context before Apollo Server parses anything; `body` is the parsed JSON
+ * body (undefined for GET). Throwing a GraphQLError with `extensions.http` answers with it.
+ */
+export type RequestContext<TContext> = (request: IncomingMessage, body: unknown) => Promise<TContext>;
+
+/**
+ * The operation text a request carries, as the client sent it: the JSON body's `query`, or
+ * a GET request's `query` parameter. Undefined when there is none (an APQ hash alone, a
+ * batch, which Apollo Server refuses).
+ */
+export function requestQuery(request: IncomingMessage, body: unknown): string | undefined {
+  if (request.method === 'GET') {
+    const url = request.url ?? '';
+    return new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '').get('query') ?? undefined;
+  }
+  const query = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { query?: unknown }).query : undefined;
+  return typeof query === 'string' ? query : undefined;
 }
 
 /**
@@ -38,11 +61,11 @@ export interface GraphqlRouteOptions {
  */
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: (request: IncomingMessage) => Promise<TContext>,
-  { cors, bodyLimit, tracerName }: GraphqlRouteOptions,
+  context: RequestContext<TContext>,
+  { cors, bodyLimit, tracerName, logger }: GraphqlRouteOptions,
 ): RouteHandler {
   return (request, response) =>
-    inSpan(tracerName, `${request.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handle(apollo, context, request, response, { cors, bodyLimit }), {
+    inSpan(tracerName, `${request.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handle(apollo, context, request, response, { cors, bodyLimit, logger }), {
       kind: SpanKind.SERVER,
       parent: contextFrom(request.headers),
     });
@@ -50,14 +73,18 @@ export function graphqlHandler<TContext extends BaseContext>(
 
 async function handle<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: (request: IncomingMessage) => Promise<TContext>,
+  context: RequestContext<TContext>,
   request: IncomingMessage,
   response: ServerResponse,
-  { cors, bodyLimit }: { cors?: CorsOptions | undefined; bodyLimit: number },
+  { cors, bodyLimit, logger }: { cors?: CorsOptions | undefined; bodyLimit: number; logger?: Logger | undefined },
 ): Promise<void> {
   if (cors && applyCors(request, response, cors)) return;
   const body = await readBody(request, bodyLimit);
   if (body instanceof Error) {
+    // The client's doing, not the server's: worth a line when debugging a client, never an error.
+    logger?.debug('client error', { reason: body.message, path: GRAPHQL_PATH, method: request.method });
+    // Nobody is left to answer.
+    if (body.message === 'aborted') return;
     // The rest of an oversized body is still on the wire: the connection cannot be reused.
     const tooLarge = body.message === 'too large';
     sendJson(response, tooLarge ? 413 : 400, graphqlErrorBody(body.message, bodyLimit), tooLarge ? { connection: 'close' } : {});
@@ -71,7 +98,7 @@ async function handle<TContext extends BaseContext>(
   const url = request.url ?? '/';
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.includes('?') ? url.slice(url.indexOf('?')) : '', body },
-    context: () => context(request),
+    context: () => context(request, body),
   });
   await writeResult(request, response, result);
 }
@@ -81,16 +108,24 @@ function graphqlErrorBody(reason: string, bodyLimit: number): unknown {
   return { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] };
 }
 
-/** The parsed JSON body, the raw text for other content types, or an Error saying what is wrong. */
+/**
+ * The parsed JSON body, the raw text for other content types, or an Error saying what is
+ * wrong: `too large`, `invalid json`, or `aborted` (the client went away mid-body).
+ */
 export async function readBody(request: IncomingMessage, bodyLimit: number): Promise<unknown> {
   if (request.method !== 'POST') return undefined;
   if (Number(request.headers['content-length'] ?? 0) > bodyLimit) return new Error('too large');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > bodyLimit) return new Error('too large');
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > bodyLimit) return new Error('too large');
+      chunks.push(chunk);
+    }
+  } catch {
+    // Reading a request fails only when its connection does: a reset, an upload cut short.
+    return new Error('aborted');
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!(request.headers['content-type'] ?? '').includes('json')) return text;

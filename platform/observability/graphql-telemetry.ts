@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { getOperationAST } from 'graphql';
-import type { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { publicCode } from '../errors.js';
 import type { Logger } from './logger.js';
 import { boundedLabel, Counter, Histogram, LATENCY_BUCKETS } from './metrics.js';
@@ -63,6 +62,12 @@ export function graphqlTelemetry<TContext extends BaseContext>({ registry, logge
     }
   };
   const plugin: ApolloServerPlugin<TContext> = {
+    // Apollo Server answers a context that could not be made with a 500 and logs nothing; a
+    // refusal made there on purpose (a bad token, a rate limit, a document limit) has its code.
+    async contextCreationDidFail({ error }) {
+      if (error instanceof GraphQLError && publicCode({ message: error.message, extensions: error.extensions }) !== 'INTERNAL_SERVER_ERROR') return;
+      logger.error('internal error', { phase: 'context', error });
+    },
     async requestDidStart() {
       const started = performance.now();
       let errors: readonly GraphQLError[] | undefined;

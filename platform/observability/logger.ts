@@ -4,6 +4,11 @@ import type { DestinationStream } from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
+/** Where a logger writes its lines: stderr, or a test's capture. */
+export interface LogOutput {
+  write(text: string): unknown;
+}
+
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
@@ -49,7 +54,7 @@ function serializeError(value: unknown, depth = 0): unknown {
 }
 
 /** Development lines: `[name] message {fields}`, as a person reads them in a terminal. */
-const humanReadable = (name: string, out: { write(text: string): unknown }): DestinationStream => ({
+const humanReadable = (name: string, out: LogOutput): DestinationStream => ({
   write(line: string) {
     const { level: _level, time: _time, name: _name, msg, trace_id: _trace, span_id: _span, ...fields } = JSON.parse(line) as Record<string, unknown>;
     const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
@@ -62,7 +67,7 @@ const humanReadable = (name: string, out: { write(text: string): unknown }): Des
  * span ids, for log shippers), `[name] message` otherwise; `out` is where lines go. Secrets are redacted by path;
  * errors keep their stacks and causes, which only ever go to the log, never to a client.
  */
-export function createLogger(name: string, level: LogLevel, json = false, out: { write(text: string): unknown } = process.stderr): Logger {
+export function createLogger(name: string, level: LogLevel, json = false, out: LogOutput = process.stderr): Logger {
   const logger = pino(
     {
       name,

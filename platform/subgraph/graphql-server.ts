@@ -142,7 +142,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
 
   const context = async (request: IncomingMessage): Promise<TContext> =>
     options.createContext(await requestViewer(request, verifier), { clientAddress: clientAddress(request, GATEWAY_HOP) });
-  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name }));
+  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name, logger }));
   router.on('/metrics', metricsRoute(options.registry));
   const probes = serveProbes(router, () => failingChecks(options.readiness));
 

@@ -1,5 +1,6 @@
 import type { Env } from '../config/env.js';
 import type { InProcessBroker } from '../messaging/in-process.js';
+import type { LogOutput } from '../observability/logger.js';
 import type { RunningSubgraph } from './graphql-server.js';
 
 /** What the process that starts a subgraph hands it besides its environment. */
@@ -10,6 +11,8 @@ export interface SubgraphRuntime {
    * events to itself.
    */
   broker?: InProcessBroker;
+  /** Where its log lines go instead of stderr (tests read them). */
+  logOutput?: LogOutput;
 }
 
 /**

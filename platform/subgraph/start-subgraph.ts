@@ -73,7 +73,7 @@ export async function startSubgraph<TContext extends SubgraphContext>(
   build: (resources: SubgraphResources) => Promise<SubgraphServices<TContext>>,
 ): Promise<RunningSubgraph> {
   const { name } = settings;
-  const logger = createLogger(name, settings.logLevel, settings.production);
+  const logger = createLogger(name, settings.logLevel, settings.production, runtime.logOutput);
   await applyMigrations(settings.databaseUrl, projectPath('prisma', name, 'migrations'), logger);
   const pool = createDatabasePool(settings.databaseUrl, settings.databasePoolSize, (error) => logger.warn('idle database connection lost', { error: error.message }));
   const metrics = createMetricsRegistry(name);

@@ -7,6 +7,7 @@ import type { RunningSupergraph } from '../../embedded/start.js';
 import type { SubgraphEntry } from '../../platform/supergraph-config.js';
 import { generateSigningKeyPem } from '../../platform/auth/signing-key.js';
 import type { Env } from '../../platform/config/env.js';
+import type { LogOutput } from '../../platform/observability/logger.js';
 import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js';
 import { createDatabase } from './databases.js';
 import { TEST_REDIS_URL } from './env.js';
@@ -43,7 +44,8 @@ export async function startTestSupergraph({
   env = {},
   gatewayEnv = {},
   extraSubgraphs = [],
-}: { env?: Env; gatewayEnv?: Env; extraSubgraphs?: SubgraphEntry[] } = {}): Promise<TestSupergraph> {
+  logOutput,
+}: { env?: Env; gatewayEnv?: Env; extraSubgraphs?: SubgraphEntry[]; logOutput?: LogOutput } = {}): Promise<TestSupergraph> {
   const workDir = mkdtempSync(join(tmpdir(), 'supergraph-test-'));
   const databaseUrls: Record<string, string> = {};
   const counters: Record<string, StatementCounter> = {};
@@ -80,6 +82,7 @@ export async function startTestSupergraph({
     signingKeyPem,
     workDir,
     extraSubgraphs,
+    ...(logOutput && { logOutput }),
   });
   const replicas: RunningSubgraph[] = [];
   return {
@@ -95,7 +98,7 @@ export async function startTestSupergraph({
     channel: (name) => `${redisPrefix}:${name}`,
     request: (query, variables, options) => graphql(supergraph.gatewayUrl, query, variables, options),
     async startReplica(name, overrides = {}) {
-      const replica = await supergraph.manifests[name]!.start({ ...supergraph.subgraphEnv[name], PORT: '0', ...overrides }, { broker: supergraph.broker });
+      const replica = await supergraph.manifests[name]!.start({ ...supergraph.subgraphEnv[name], PORT: '0', ...overrides }, { broker: supergraph.broker, ...(logOutput && { logOutput }) });
       replicas.push(replica);
       return replica;
     },
