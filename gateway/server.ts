@@ -47,6 +47,7 @@ import type { EngineStats } from './subscriptions/engine.js';
 import { SubscriptionPlanner } from './subscriptions/planner.js';
 import { UpstreamSubscriptions } from './subscriptions/upstream.js';
 import { surfaceValueCompletion } from './value-completion.js';
+import { executeIntrospection, isIntrospectionOnly } from './introspection.js';
 import { serveGatewayWebSocket } from './websocket.js';
 
 export interface RunningGateway extends RunningServer {
@@ -58,11 +59,20 @@ export interface RunningGateway extends RunningServer {
   explorers: { sandbox: boolean; graphiql: boolean };
 }
 
-/** `@apollo/gateway` whose results carry every error as an error (see value-completion.ts). */
+/**
+ * `@apollo/gateway` whose results carry every error as an error (see value-completion.ts) and
+ * whose introspection-only operations graphql-js answers (see introspection.ts).
+ */
 class Gateway extends ApolloGateway {
   override async load(...args: Parameters<ApolloGateway['load']>): ReturnType<ApolloGateway['load']> {
     const loaded = await super.load(...args);
-    return { ...loaded, executor: async (context) => surfaceValueCompletion(await loaded.executor(context)) };
+    return {
+      ...loaded,
+      executor: async (context) =>
+        isIntrospectionOnly(context.operation, context.document)
+          ? ((await executeIntrospection(context.schema, context.document, context.operationName, context.request.variables)) as Awaited<ReturnType<typeof loaded.executor>>)
+          : surfaceValueCompletion(await loaded.executor(context)),
+    };
   }
 }
 

@@ -349,7 +349,7 @@ describe('the gateway in development (introspection on)', () => {
 
   describe('10. introspection counts against the field limit', () => {
     // Sandbox asks for every option graphql-js offers: the largest introspection query a tool sends.
-    const SANDBOX_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const SANDBOX_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true });
 
     test('Sandbox\'s introspection query passes, over HTTP and WebSocket', async () => {
       const result = await supergraph.request(SANDBOX_INTROSPECTION);
