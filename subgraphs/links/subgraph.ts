@@ -21,7 +21,7 @@ export function startLinksSubgraph(config: LinksConfig, runtime: SubgraphRuntime
     const codes = await openCodeFilter({ db, pubsub, logger });
     const links = createLinks({ db, pubsub, codes, shortLinkBaseUrl: config.shortLinkBaseUrl });
     const clicks = createClicks({ db, pubsub, logger });
-    serveInternalRoutes(router, { links, clicks, logger, metrics });
+    serveInternalRoutes(router, { links, clicks, logger, metrics, internalSecret: config.internalSecret });
     return {
       resolvers,
       verifier: createTokenVerifier(config.verification),
