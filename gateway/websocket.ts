@@ -23,7 +23,7 @@ import type { SubscriptionPlanner } from './subscriptions/planner.js';
  * Operations one socket may hold at once: its subscriptions, and its queries whose results
  * are not yet written (graphql-ws holds an operation until the socket took its result).
  */
-const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
+const MAX_OPERATIONS_PER_SOCKET = 100;
 /** graphql-ws closes a socket the client's quota has no room for with this (as HTTP's 429). */
 const TOO_MANY_SOCKETS = 4429;
 
@@ -93,8 +93,8 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
   };
 
   const onSubscribe = async (ctx: SocketContext, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
-    if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      return [rateLimitedError(`A socket may hold at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions.`)];
+    if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+      return [rateLimitedError(`A socket may hold at most ${MAX_OPERATIONS_PER_SOCKET} operations at once (subscriptions, and results not yet read).`)];
     }
     const client = clientOf(ctx);
     try {
