@@ -15,10 +15,13 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+/** What every process of one benchmark run proves itself to the others with (production requires one). */
+const INTERNAL_SECRET = randomBytes(32).toString('hex');
+
 /** Runs `node <script> <args>` from dist/ pinned to one core, in production mode. */
 export function startProcess(core: number, [script, ...args]: [string, ...string[]], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeArgs, script, ...args], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', INTERNAL_SECRET, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   child.on('exit', (code) => {

@@ -1,7 +1,10 @@
 // What the links subgraph promises the gateway for the public redirect (`/s/:code`): how to
 // resolve a code, how to hand it clicks, and which live event says a code's answer changed.
 // Plain JSON over HTTP beside the subgraph's /graphql, on the subgraph's private port: the
-// gateway never reads the links database, and these routes are not reachable from outside.
+// gateway never reads the links database. Every call carries the internal secret
+// (INTERNAL_SECRET): links refuses these routes to anyone without it.
+
+import { INTERNAL_SECRET_HEADER } from '../platform/http/internal-caller.js';
 
 /** GET `?code=…` → LinkResolution. */
 export const RESOLVE_PATH = '/internal/links/resolve';
@@ -54,16 +57,19 @@ export const CODE_SHAPE = /^[A-Za-z0-9_-]{4,32}$/;
 /** The origin of the links subgraph's GraphQL URL, where its internal routes are. */
 const internalUrl = (linksGraphqlUrl: string, path: string): string => new URL(path, linksGraphqlUrl).toString();
 
-export async function resolveLinkCode(linksGraphqlUrl: string, code: string, timeoutMs = 5_000): Promise<LinkResolution> {
-  const response = await fetch(`${internalUrl(linksGraphqlUrl, RESOLVE_PATH)}?code=${encodeURIComponent(code)}`, { signal: AbortSignal.timeout(timeoutMs) });
+export async function resolveLinkCode(linksGraphqlUrl: string, code: string, internalSecret: string, timeoutMs = 5_000): Promise<LinkResolution> {
+  const response = await fetch(`${internalUrl(linksGraphqlUrl, RESOLVE_PATH)}?code=${encodeURIComponent(code)}`, {
+    headers: { [INTERNAL_SECRET_HEADER]: internalSecret },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   if (!response.ok) throw new Error(`links answered ${response.status} to a resolve`);
   return (await response.json()) as LinkResolution;
 }
 
-export async function sendClickBatch(linksGraphqlUrl: string, batch: ClickBatch, timeoutMs = 10_000): Promise<void> {
+export async function sendClickBatch(linksGraphqlUrl: string, batch: ClickBatch, internalSecret: string, timeoutMs = 10_000): Promise<void> {
   const response = await fetch(internalUrl(linksGraphqlUrl, CLICKS_PATH), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [INTERNAL_SECRET_HEADER]: internalSecret },
     body: JSON.stringify(batch),
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGatewayConfig, subgraphUrlVariable } from '../gateway/config.js';
@@ -65,6 +65,9 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
   writeFileSync(supergraphPath, composeSupergraph([...readSupergraphConfig(), ...(options.extraSubgraphs ?? [])]).supergraphSdl);
   const manifests = await loadManifests();
   const broker = new InProcessBroker();
+  // Every process is in this one: a secret of this run's own, unless one was given, beats
+  // the development default that anyone reaching a subgraph's port could send.
+  const env: Env = { ...options.env, INTERNAL_SECRET: options.env['INTERNAL_SECRET'] ?? randomBytes(32).toString('hex') };
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -84,8 +87,8 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
     );
     // …subgraphs start in supergraph.yaml order, each told where the ones it calls are.
     for (const [index, manifest] of manifests.entries()) {
-      const env: Env = {
-        ...options.env,
+      const processEnv: Env = {
+        ...env,
         ...Object.fromEntries((manifest.calls ?? []).filter((name) => urls[name]).map((name) => [subgraphUrlVariable(name), urls[name]])),
         HOST: '127.0.0.1',
         PORT: String(options.subgraphPort(manifest)),
@@ -93,15 +96,15 @@ export async function startSupergraph(options: SupergraphOptions): Promise<Runni
         DATABASE_POOL_SIZE: String(options.poolSize),
         ...(manifest.issuesTokens ? { JWT_PRIVATE_KEY: options.signingKeyPem } : { JWT_PUBLIC_KEY: publicKeyPem }),
       };
-      const subgraph = await manifest.start(env, { broker, ...(options.logOutput && { logOutput: options.logOutput }) });
+      const subgraph = await manifest.start(processEnv, { broker, ...(options.logOutput && { logOutput: options.logOutput }) });
       stops.unshift(subgraph.stop);
       subgraphs[manifest.name] = subgraph;
       urls[manifest.name] = subgraph.url;
-      subgraphEnv[manifest.name] = { ...env, PORT: String(subgraph.port) };
+      subgraphEnv[manifest.name] = { ...processEnv, PORT: String(subgraph.port) };
     }
     const gateway = await startGateway(
       loadGatewayConfig({
-        ...options.env,
+        ...env,
         HOST: options.gatewayHost,
         PORT: String(options.gatewayPort),
         SUPERGRAPH_PATH: supergraphPath,

@@ -5,12 +5,15 @@ test('development defaults: Sandbox and introspection on, JWKS from the users su
   expect(config).toMatchObject({ port: 4000, production: false, introspection: true, sandbox: true, verification: { key: { jwksUrl: 'http://localhost:4001/.well-known/jwks.json' } } });
 });
 
+/** What production requires besides NODE_ENV. */
+const PRODUCTION = { NODE_ENV: 'production', INTERNAL_SECRET: 'i'.repeat(32) };
+
 test('production turns Sandbox, GraphiQL and introspection off unless asked for', () => {
   expect(loadGatewayConfig({})).toMatchObject({ graphiql: true });
-  expect(loadGatewayConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false, graphiql: false });
-  expect(loadGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', GRAPHIQL: 'true' })).toMatchObject({ graphiql: true, sandbox: false });
+  expect(loadGatewayConfig(PRODUCTION)).toMatchObject({ introspection: false, sandbox: false, graphiql: false });
+  expect(loadGatewayConfig({ ...PRODUCTION, INTROSPECTION: 'true', GRAPHIQL: 'true' })).toMatchObject({ graphiql: true, sandbox: false });
   expect(loadGatewayConfig({ GRAPHIQL: 'true', INTROSPECTION: 'false' })).toMatchObject({ graphiql: false });
-  expect(loadGatewayConfig({ NODE_ENV: 'production', INTROSPECTION: 'true', SANDBOX: 'true' })).toMatchObject({ introspection: true, sandbox: true });
+  expect(loadGatewayConfig({ ...PRODUCTION, INTROSPECTION: 'true', SANDBOX: 'true' })).toMatchObject({ introspection: true, sandbox: true });
   expect(loadGatewayConfig({ SANDBOX: 'true', INTROSPECTION: 'false' })).toMatchObject({ sandbox: false });
 });
 
@@ -18,6 +21,15 @@ test('subgraph URLs override routing, and the JWKS follows the users subgraph', 
   const config = loadGatewayConfig({ USERS_SUBGRAPH_URL: 'http://users:4001/graphql' });
   expect(config.subgraphUrls).toEqual({ users: 'http://users:4001/graphql' });
   expect(config.verification.key).toEqual({ jwksUrl: 'http://users:4001/.well-known/jwks.json' });
+});
+
+test('the internal secret: a development default named as such, required in production, and never short', () => {
+  expect(loadGatewayConfig({})).toMatchObject({ internalSecret: 'dev-internal-secret-change-me', shortLinks: { internalSecret: 'dev-internal-secret-change-me' } });
+  expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_SECRET: required in production/);
+  expect(loadGatewayConfig(PRODUCTION)).toMatchObject({ internalSecret: 'i'.repeat(32), shortLinks: { internalSecret: 'i'.repeat(32) } });
+  const short = () => loadGatewayConfig({ INTERNAL_SECRET: 'hunter2' });
+  expect(short).toThrow(/INTERNAL_SECRET: must be at least 16 characters/);
+  expect(short).not.toThrow(/hunter2/);
 });
 
 test('a bad configuration names every bad variable and never prints a value', () => {

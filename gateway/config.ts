@@ -1,7 +1,7 @@
 import { tokenVerificationEnvSchema, verificationSettings } from '../platform/auth/verification-settings.js';
 import type { VerificationSettings } from '../platform/auth/verification-settings.js';
 import { z } from 'zod';
-import { blankAsUndefined, envInt, envOptionalBoolean, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
+import { blankAsUndefined, envInt, envInternalSecret, envOptionalBoolean, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, internalSecret, optionalString, parseEnv, processEnvSchema, processSettings } from '../platform/config/env.js';
 import type { Env, ProcessSettings } from '../platform/config/env.js';
 import { projectPath } from '../platform/paths.js';
 
@@ -27,6 +27,8 @@ export interface GatewayConfig extends ProcessSettings {
   redisPrefix: string;
   /** Proxies in front of the gateway whose `X-Forwarded-For` entry is trusted (0: the socket's address is the client's). */
   trustedProxyHops: number;
+  /** Sent to subgraphs: links' internal routes require it, and it vouches for the X-Forwarded-For of mutations. */
+  internalSecret: string;
   security: SecuritySettings;
 }
 
@@ -65,6 +67,8 @@ export interface ShortLinksSettings {
   cacheTtlMs: number;
   /** How often buffered clicks are sent to links. */
   flushIntervalMs: number;
+  /** As `GatewayConfig.internalSecret`: links' internal routes answer only with it. */
+  internalSecret: string;
 }
 
 /** The development default of VISITOR_HASH_KEY: anyone can read it here, so production sets its own. */
@@ -90,6 +94,7 @@ const schema = {
   SHORT_LINK_CACHE_TTL_MS: envInt(10_000, 0, 3_600_000),
   CLICK_FLUSH_INTERVAL_MS: envInt(500, 10, 60_000),
   TRUSTED_PROXY_HOPS: envInt(0, 0, 10),
+  INTERNAL_SECRET: envInternalSecret,
   // graphql-armor's defaults. Sandbox's largest introspection query is 2,068 characters and
   // 183 tokens; at 15,000 tokens (Apollo Router's parser default) a document of repeated
   // fields cost graphql-js validation 1.6-2.1 s of CPU here, at 1,000 about 0.1 s.
@@ -113,6 +118,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   const urlSchema = Object.fromEntries(urlVariables.map((name) => [name, envOptionalUrl(['http:', 'https:'])]));
   const parsed = parseEnv('the gateway', { ...schema, ...urlSchema }, env);
   const settings = processSettings(parsed);
+  const secret = internalSecret('the gateway', parsed.INTERNAL_SECRET, settings.production);
   // Introspection and Sandbox are development tools: off in production unless asked for.
   const introspection = parsed.INTROSPECTION ?? !settings.production;
   const subgraphUrls: Record<string, string> = {};
@@ -140,11 +146,13 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       trustedProxyHops: parsed.TRUSTED_PROXY_HOPS,
       cacheTtlMs: parsed.SHORT_LINK_CACHE_TTL_MS,
       flushIntervalMs: parsed.CLICK_FLUSH_INTERVAL_MS,
+      internalSecret: secret,
     },
     corsOrigins: !parsed.CORS_ORIGINS || parsed.CORS_ORIGINS === '*' ? '*' : parsed.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
     redisUrl: parsed.REDIS_URL,
     redisPrefix: parsed.REDIS_PREFIX,
     trustedProxyHops: parsed.TRUSTED_PROXY_HOPS,
+    internalSecret: secret,
     security: {
       maxCharacters: parsed.MAX_QUERY_CHARACTERS,
       maxTokens: parsed.MAX_TOKENS,

@@ -101,7 +101,7 @@ function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: Gr
     }),
     documentLimits(security, telemetry.countRejections),
     gatewayMetrics(registry, subscriptionStats),
-    forwardAuthorization(),
+    forwardAuthorization(config.internalSecret),
     // Inside forward-authorization: requests with other credentials are never shared.
     inflightDeduplication(),
     // Inside de-duplication: a shared fetch is read once, against the first request's budget.

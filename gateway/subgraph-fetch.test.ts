@@ -46,7 +46,7 @@ const options = (query: string, authorization?: string): Options => {
 let transport: SubgraphTransport;
 /** A data source for `url` with the gateway's fetch plugins in the gateway's order. */
 const source = (url: string, timeoutMs = 2_000) =>
-  new SubgraphDataSource('users', url, composeSubgraphFetch([forwardAuthorization(), inflightDeduplication(), subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch));
+  new SubgraphDataSource('users', url, composeSubgraphFetch([forwardAuthorization('test-internal-secret'), inflightDeduplication(), subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch));
 const stopping: Server[] = [];
 beforeEach(() => {
   transport = createSubgraphTransport();

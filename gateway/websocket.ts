@@ -18,8 +18,11 @@ import { ClientQuotas } from './subscriptions/client-quotas.js';
 import type { SubscriptionEngine } from './subscriptions/engine.js';
 import type { SubscriptionPlanner } from './subscriptions/planner.js';
 
-/** Subscriptions one socket may hold at once. */
-const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
+/**
+ * Operations one socket may hold at once: its subscriptions, and its queries whose results
+ * are not yet written (graphql-ws holds an operation until the socket took its result).
+ */
+const MAX_OPERATIONS_PER_SOCKET = 100;
 /** graphql-ws closes a socket the client's quota has no room for with this (as HTTP's 429). */
 const TOO_MANY_SOCKETS = 4429;
 
@@ -48,6 +51,11 @@ export interface GatewayWebSocketOptions {
   allowOrigin: (origin: string) => boolean;
 }
 
+/** What graphql-ws iterates after a result was written straight to the socket: nothing, then `complete`. */
+const NOTHING_MORE: AsyncIterable<ExecutionResult> = {
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+};
+
 const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 const rateLimitedError = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } });
@@ -71,8 +79,6 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
   const sockets = new ClientQuotas(limits.wsMaxSocketsPerClient);
   const subscriptions = new ClientQuotas(limits.wsMaxSubscriptionsPerClient);
   const clientOf = (ctx: SocketContext): ClientIdentity => ({ address: clientAddress(ctx.extra.request, options.trustedProxyHops), userId: ctx.extra.identity?.viewer?.id });
-  /** Results waiting in the socket's send buffer past the limit: the client is not reading them. */
-  const unreadPastLimit = (ctx: SocketContext): boolean => ctx.extra.socket.bufferedAmount > limits.wsMaxBufferedBytes;
 
   const onConnect = async (ctx: SocketContext): Promise<boolean> => {
     if (!(await authenticateConnection(ctx, verifier))) return false;
@@ -86,8 +92,8 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
   };
 
   const onSubscribe = async (ctx: SocketContext, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
-    if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      return [rateLimitedError(`A socket may hold at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions.`)];
+    if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
+      return [rateLimitedError(`A socket may hold at most ${MAX_OPERATIONS_PER_SOCKET} operations at once (subscriptions, and results not yet read).`)];
     }
     const client = clientOf(ctx);
     try {
@@ -123,7 +129,8 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       identity: ctx.extra.identity ?? { viewer: null, authorization: undefined },
       client,
       send: (resultJson) => {
-        if (socket.readyState !== socket.OPEN) return true;
+        // Closed, or ended by the client's `complete`: nobody reads this result.
+        if (socket.readyState !== socket.OPEN || !(id in ctx.subscriptions)) return true;
         if (socket.bufferedAmount > limits.wsMaxBufferedBytes) return false;
         socket.send(`${prefix}${resultJson}}`);
         return true;
@@ -149,21 +156,22 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
         return { errors: [new GraphQLError('The subscription could not be planned.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
       }
     },
-    execute: async (args): Promise<ExecutionResult> => {
-      const { query, identity } = args.contextValue as OperationContext;
+    execute: async (args): Promise<ExecutionResult | AsyncIterable<ExecutionResult>> => {
+      const { query, identity, send } = args.contextValue as OperationContext;
       const response = await apollo.executeOperation(
         { query, variables: args.variableValues ?? {}, operationName: args.operationName ?? undefined },
         { contextValue: { viewer: identity.viewer, authorization: identity.authorization } },
       );
       if (response.body.kind !== 'single') return { errors: [badInput('Incremental delivery (@defer, @stream) is not available over WebSocket.')] };
-      // Apollo Server already formatted these errors; they pass through as they are.
-      return response.body.singleResult as ExecutionResult;
+      // Written here, as subscription events are, so the unread-bytes check and the write are
+      // one step: checked in graphql-ws's onNext, every result of a burst of queries passed
+      // the check before the first was written (the socket's buffer was still empty). Apollo
+      // Server already formatted the errors. A client past the limit gets a small error
+      // through graphql-ws instead, and the result is dropped.
+      if (send(JSON.stringify(response.body.singleResult))) return NOTHING_MORE;
+      return { errors: [rateLimitedError('Earlier results on this socket are still unread; read them first.')] };
     },
-    onNext: (ctx, _id, _payload, _args, result) => {
-      // A client that does not read its results would have the gateway hold them all: past the limit, a small error goes instead.
-      if (unreadPastLimit(ctx)) return { errors: format([rateLimitedError('Earlier results on this socket are still unread; read them first.')]) };
-      return result.errors ? { ...result, errors: format(result.errors) } : result;
-    },
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
     onError: (_ctx, _id, _payload, errors) => format(errors),
   }, { allowOrigin: options.allowOrigin, logger: options.logger });
 }

@@ -1,9 +1,12 @@
 import { DEFAULT_GATEWAY_PORT, subgraphUrlVariable } from '../gateway/config.js';
+import { DEV_INTERNAL_SECRET } from '../platform/config/env.js';
 import type { SubgraphManifest } from '../platform/subgraph/manifest.js';
 import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
 
 /** Development defaults, named as such: docker-compose.yml is for a laptop, not for production. */
 const POSTGRES_PASSWORD = 'dev-postgres-password';
+/** What the gateway proves itself to subgraphs with (README, "Security"). */
+const INTERNAL_SECRET = DEV_INTERNAL_SECRET;
 const KEY_FILE = '/keys/jwt-signing-key.pem';
 
 /** Where a subgraph answers inside a deployment: its service name as host, its manifest's port. */
@@ -11,8 +14,8 @@ export const subgraphUrl = (manifest: SubgraphManifest): string => `http://${man
 
 const HEADER = `# Distributed mode: every subgraph and the gateway in its own container, one PostgreSQL
 # database per domain, a shared Redis. \`docker compose up --build\`, then
-# http://localhost:4000/graphql. Passwords here are development defaults: change them
-# (and SANDBOX/INTROSPECTION) before exposing this anywhere.
+# http://localhost:4000/graphql. Passwords and INTERNAL_SECRET here are development
+# defaults: change them (and SANDBOX/INTROSPECTION) before exposing this anywhere.
 #
 # Generated from supergraph.yaml and each subgraph's manifest by \`npm run docker-compose\`;
 # edit scripts/compose-file.ts, not this file (a test fails when they differ).
@@ -26,6 +29,7 @@ x-app: &app
 x-env: &env
   NODE_ENV: production
   REDIS_URL: redis://redis:6379
+  INTERNAL_SECRET: ${INTERNAL_SECRET}
 
 services:
   postgres:

@@ -2,6 +2,7 @@
 // supergraph.yaml, the manifests, the Dockerfile and the code it starts.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { DEV_INTERNAL_SECRET } from '../platform/config/env.js';
 import { projectPath } from '../platform/paths.js';
 import { databaseUrlVariable } from '../platform/subgraph/subgraph-settings.js';
 import { readSupergraphConfig } from '../platform/supergraph-config.js';
@@ -123,4 +124,9 @@ test('the gateway and every subgraph are healthy only when /ready says so, on th
     const port = name === 'gateway' ? '4000' : new URL(subgraphs.find((entry) => entry.name === name)!.routingUrl).port;
     expect([name, services[name]?.healthcheck?.test?.join(' ')]).toEqual([name, expect.stringContaining(`http://localhost:${port}/ready`)]);
   }
+});
+
+test('the gateway and every subgraph share one internal secret (production requires it): the development default, named as such', () => {
+  const secrets = ['gateway', ...subgraphs.map((entry) => entry.name)].map((name) => [name, services[name]?.environment?.['INTERNAL_SECRET']]);
+  expect(secrets).toEqual(secrets.map(([name]) => [name, DEV_INTERNAL_SECRET]));
 });

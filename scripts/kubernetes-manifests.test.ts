@@ -79,9 +79,10 @@ describe.each([...subgraphs.map(({ name, routingUrl }) => ({ name, port: Number(
     expect(pod.spec!.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(delayMs);
   });
 
-  test('reads its secrets (Redis, and a subgraph its own database) from Secrets, never from plain values', () => {
+  test('reads its secrets (Redis, the internal secret, and a subgraph its own database) from Secrets, never from plain values', () => {
     const secret = (variable: string) => container.env!.find((entry) => entry.name === variable)?.valueFrom?.secretKeyRef;
     expect(secret('REDIS_URL')).toEqual({ name: SECRETS.redis, key: 'REDIS_URL' });
+    expect(secret('INTERNAL_SECRET')).toEqual({ name: SECRETS.internal, key: 'INTERNAL_SECRET' });
     if (name !== 'gateway') expect(secret(databaseUrlVariable(name))).toEqual({ name: SECRETS.databaseUrls, key: databaseUrlVariable(name) });
     else expect(secret('VISITOR_HASH_KEY')).toEqual({ name: SECRETS.gateway, key: 'VISITOR_HASH_KEY' });
     expect(container.env!.filter((entry) => /URL|KEY|PASSWORD|SECRET/.test(entry.name) && entry.value !== undefined && !entry.name.endsWith('_FILE'))).toEqual([]);

@@ -24,7 +24,7 @@ type KubernetesObject = IDeployment | IService | IHorizontalPodAutoscaler | IPod
 
 const NAMESPACE = 'supergraph';
 /** Secrets the operator creates (README, "Deploying to Kubernetes"); the manifests only name them. */
-export const SECRETS = { databaseUrls: 'supergraph-database-urls', redis: 'supergraph-redis', signingKey: 'supergraph-signing-key', gateway: 'supergraph-gateway' } as const;
+export const SECRETS = { databaseUrls: 'supergraph-database-urls', redis: 'supergraph-redis', signingKey: 'supergraph-signing-key', gateway: 'supergraph-gateway', internal: 'supergraph-internal' } as const;
 /** Where short links point: the public address of the Ingress. Set it to yours. */
 const PUBLIC_BASE_URL = 'https://supergraph.example.com';
 const CONFIG_MAP = 'supergraph-config';
@@ -100,8 +100,8 @@ const secretEnv = (variable: string, secret: string): IEnvVar => ({ name: variab
 
 /**
  * Subgraph ports answer only the supergraph's own pods (the gateway, and subgraphs that call
- * each other): they trust the X-Forwarded-For the gateway sets, and links serves the
- * redirect's internal routes there.
+ * each other): a second fence, beside the internal secret that links' internal routes
+ * require and that a subgraph believes X-Forwarded-For only with.
  */
 const internalOnly = (name: string, port: number): INetworkPolicy => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -123,6 +123,7 @@ function subgraphObjects(manifest: SubgraphManifest): KubernetesObject[] {
     env: [
       secretEnv(databaseUrlVariable(manifest.name), SECRETS.databaseUrls),
       secretEnv('REDIS_URL', SECRETS.redis),
+      secretEnv('INTERNAL_SECRET', SECRETS.internal),
       ...(signs ? [{ name: 'JWT_PRIVATE_KEY_FILE', value: `${KEY_DIR}/${KEY_FILE}` }] : []),
     ],
     ...(signs && {
@@ -190,6 +191,7 @@ function gatewayObjects(): KubernetesObject[] {
       env: [
         secretEnv('REDIS_URL', SECRETS.redis),
         secretEnv('VISITOR_HASH_KEY', SECRETS.gateway),
+        secretEnv('INTERNAL_SECRET', SECRETS.internal),
         // Behind the Ingress: the client's address is the one it appends to X-Forwarded-For.
         { name: 'TRUSTED_PROXY_HOPS', value: '1' },
       ],

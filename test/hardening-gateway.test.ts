@@ -372,13 +372,14 @@ describe('the gateway in development (introspection on)', () => {
   });
 
   describe('9. bounded memory per socket for queries', () => {
-    // Not yet passing: the unread-bytes check on query results (websocket.ts onNext) is in place, but this test has not been seen to pass.
-    test.skip('a client that reads none of its query results gets RATE_LIMITED instead of more results', async () => {
+    test('a client that reads none of its query results gets RATE_LIMITED instead of more results', async () => {
       const socket = new WebSocket(supergraph.gatewayUrl.replace(/^http/, 'ws'), 'graphql-transport-ws');
-      const messages: Array<{ id?: string; type: string; payload?: { errors?: Array<{ extensions?: { code?: string } }> } }> = [];
+      // Only what the test checks is kept: the results themselves are megabytes.
+      const messages: Array<{ type: string; code?: string | undefined }> = [];
       let onMessage: () => void = () => {};
       socket.on('message', (data: Buffer) => {
-        messages.push(JSON.parse(data.toString('utf8')) as (typeof messages)[number]);
+        const message = JSON.parse(data.toString('utf8')) as { type: string; payload?: { errors?: Array<{ extensions?: { code?: string } }> } };
+        messages.push({ type: message.type, code: message.payload?.errors?.[0]?.extensions?.code });
         onMessage();
       });
       const until = (done: () => boolean) =>
@@ -389,9 +390,14 @@ describe('the gateway in development (introspection on)', () => {
       await new Promise((resolve) => socket.once('open', resolve));
       socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
       await until(() => messages.some((message) => message.type === 'connection_ack'));
-      // Stop reading: results pile up in the gateway's send buffer.
+      // Stop reading: results pile up in the kernel's socket buffers, then in the gateway's.
       (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-      const count = 150;
+      // No more than a socket may have in flight at once (gateway/websocket.ts): graphql-ws
+      // keeps an operation in flight until its result is written, so an unread socket holds
+      // every one of them and a 101st would be refused before it ran.
+      const count = 100;
+      // 8.6 MB in all (86 kB each): more than the kernel's socket buffers take (about 4 MB
+      // here) before the gateway's own buffer grows.
       const query = getIntrospectionQuery().replace('query IntrospectionQuery', 'query Unread');
       for (let index = 0; index < count; index += 1) socket.send(JSON.stringify({ id: String(index), type: 'subscribe', payload: { query } }));
       // The gateway has answered every one (its request metric says so) while the client read nothing; then it reads.
@@ -402,8 +408,10 @@ describe('the gateway in development (introspection on)', () => {
       await eventually(async () => (await answered()) >= count, 90_000, 'every unread query answered');
       (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.resume();
       await until(() => messages.filter((message) => message.type === 'complete').length === count);
-      const refused = messages.filter((message) => message.type === 'next' && message.payload?.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
-      expect(refused.length).toBeGreaterThan(0);
+      const results = messages.filter((message) => message.type === 'next');
+      expect(results).toHaveLength(count);
+      expect(results.filter((message) => message.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+      expect(results.filter((message) => message.code === undefined).length).toBeGreaterThan(0);
       socket.close();
     }, 120_000);
   });

@@ -1,3 +1,4 @@
+import { INTERNAL_SECRET_HEADER } from '../../platform/http/internal-caller.js';
 import type { GatewayPlugin } from '../plugin.js';
 
 /**
@@ -5,9 +6,10 @@ import type { GatewayPlugin } from '../plugin.js';
  * subgraphs, and each verifies the token itself (DESIGN.md, "Auth"). Mutations also carry
  * the client's address as `X-Forwarded-For`, set (never appended to) from the connection, so
  * a client cannot choose the address a subgraph's per-client limit (sign-up) counts it
- * under. Queries do not: identical queries of different clients stay shareable in flight.
+ * under, and the internal secret, without which a subgraph ignores that header. Queries do
+ * not: identical queries of different clients stay shareable in flight.
  */
-export function forwardAuthorization(): GatewayPlugin {
+export function forwardAuthorization(internalSecret: string): GatewayPlugin {
   return {
     name: 'forward-authorization',
     wrapSubgraphFetch: (next) => (request) => {
@@ -16,7 +18,7 @@ export function forwardAuthorization(): GatewayPlugin {
       if (!authorization && !clientAddress) return next(request);
       return next({
         ...request,
-        headers: { ...request.headers, ...(authorization && { authorization }), ...(clientAddress && { 'x-forwarded-for': clientAddress }) },
+        headers: { ...request.headers, ...(authorization && { authorization }), ...(clientAddress && { 'x-forwarded-for': clientAddress, [INTERNAL_SECRET_HEADER]: internalSecret }) },
       });
     },
   };

@@ -45,9 +45,9 @@ export function shortLinks(settings: ShortLinksSettings, logger: Logger): Gatewa
       });
       const clicks = new Counter({ name: 'gateway_short_link_clicks_total', help: 'Clicks by fate: recorded (acknowledged by links) or uncounted (bots).', labelNames: ['fate'] as const, registers: [services.metrics] });
       const lookups = new Counter({ name: 'gateway_short_link_lookups_total', help: 'Code answers fetched from the links subgraph (cache misses in both levels).', registers: [services.metrics] });
-      const codes = (cache = createCodeCache({ linksUrl, ttlMs: settings.cacheTtlMs, redisUrl: settings.redisUrl, redisPrefix: settings.redisPrefix, logger, onFetched: () => lookups.inc() }));
+      const codes = (cache = createCodeCache({ linksUrl, internalSecret: settings.internalSecret, ttlMs: settings.cacheTtlMs, redisUrl: settings.redisUrl, redisPrefix: settings.redisPrefix, logger, onFetched: () => lookups.inc() }));
       const clickBuffer = (buffer = new ClickBuffer({
-        send: (batch) => sendClickBatch(linksUrl, batch),
+        send: (batch) => sendClickBatch(linksUrl, batch, settings.internalSecret),
         visitorHashKey: settings.visitorHashKey,
         flushIntervalMs: settings.flushIntervalMs,
         logger,

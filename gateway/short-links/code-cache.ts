@@ -29,6 +29,8 @@ const SHARED_TTL_SECONDS = { known: 300, unknown: 60 };
 
 export interface CodeCacheOptions {
   linksUrl: string;
+  /** Links answers its internal routes only to a caller with it. */
+  internalSecret: string;
   ttlMs: number;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -46,7 +48,7 @@ export type CodeCache = ReturnType<typeof createCodeCache>;
  * every replica then drops it from both levels. An answer fetched while such an announcement
  * arrived is used once but not kept, so a change racing a lookup cannot be cached stale.
  */
-export function createCodeCache({ linksUrl, ttlMs, redisUrl, redisPrefix, logger, onFetched }: CodeCacheOptions) {
+export function createCodeCache({ linksUrl, internalSecret, ttlMs, redisUrl, redisPrefix, logger, onFetched }: CodeCacheOptions) {
   const local = new LRUCache<string, CachedCode>({ max: 100_000, ttl: Math.max(1, ttlMs), ttlAutopurge: false });
   const inFlight = new Map<string, Promise<CachedCode>>();
   const sharedKey = (codeKey: string): string => `${redisPrefix}:short-links:code:${codeKey}`;
@@ -79,7 +81,7 @@ export function createCodeCache({ linksUrl, ttlMs, redisUrl, redisPrefix, logger
       if (changes === changesBefore) local.set(codeKey, cached);
       return cached;
     }
-    const resolution = await resolveLinkCode(linksUrl, codeKey);
+    const resolution = await resolveLinkCode(linksUrl, codeKey, internalSecret);
     onFetched?.();
     const cached = toCached(resolution);
     if (changes === changesBefore) {

@@ -93,3 +93,19 @@ export const envRedisUrl = envOptionalUrl(['redis:', 'rediss:']);
 
 /** `REDIS_PREFIX`: namespaces channels, streams and keys, so several deployments (or test runs) can share a Redis. */
 export const envRedisPrefix = z.preprocess(blankAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -').default('supergraph'));
+
+/**
+ * `INTERNAL_SECRET`'s development default, named as such. Production has no default: a
+ * process started with NODE_ENV=production and no secret refuses to start.
+ */
+export const DEV_INTERNAL_SECRET = 'dev-internal-secret-change-me';
+
+/** `INTERNAL_SECRET`: what the gateway and the subgraphs share (platform/http/internal-caller.ts). */
+export const envInternalSecret = z.preprocess(blankAsUndefined, z.string().min(16, 'must be at least 16 characters').optional());
+
+/** The internal secret to use: the one set, the development default, or a configuration error in production. */
+export function internalSecret(processName: string, value: string | undefined, production: boolean): string {
+  if (value !== undefined) return value;
+  if (!production) return DEV_INTERNAL_SECRET;
+  throw new Error(`Invalid configuration for ${processName}:\n  INTERNAL_SECRET: required in production (the same value for the gateway and every subgraph, e.g. \`openssl rand -hex 32\`)`);
+}

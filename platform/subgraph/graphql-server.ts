@@ -10,6 +10,7 @@ import type { AccountCheck } from '../auth/account-check.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { formatError, formatResult, unauthenticated } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
+import { internalCallerCheck } from '../http/internal-caller.js';
 import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
 import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from '../http/graphql-ws.js';
 import { createHttpServer, listen, localUrl } from '../http/http-server.js';
@@ -56,6 +57,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   logger: Logger;
   port: number;
   host: string | undefined;
+  /** Shared with the gateway: only a request carrying it may name the client's address. */
+  internalSecret: string;
 }
 
 /** Subscriptions a subgraph has served over WebSocket: what the gateway's sharing is measured by. */
@@ -112,7 +115,10 @@ function refuseVanishedAccounts(schema: GraphQLSchema, accountExists: AccountChe
  */
 /**
  * A subgraph's clients come through the gateway, which sets `X-Forwarded-For` to the one
- * address it trusts (replacing whatever the client sent); subgraph ports are internal.
+ * address it trusts (replacing whatever the client sent) and proves itself with the
+ * internal secret. Anyone else who reaches the port is keyed by its own address, whatever
+ * `X-Forwarded-For` it sends: otherwise a new header per request would escape every
+ * per-address limit (sign-up).
  */
 const GATEWAY_HOP = 1;
 
@@ -140,8 +146,10 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   });
   await apollo.start();
 
+  const fromGateway = internalCallerCheck(options.internalSecret);
+  const addressOf = (request: IncomingMessage): string => clientAddress(request, fromGateway(request) ? GATEWAY_HOP : 0);
   const context = async (request: IncomingMessage): Promise<TContext> =>
-    options.createContext(await requestViewer(request, verifier), { clientAddress: clientAddress(request, GATEWAY_HOP) });
+    options.createContext(await requestViewer(request, verifier), { clientAddress: addressOf(request) });
   router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name, logger }));
   router.on('/metrics', metricsRoute(options.registry));
   const probes = serveProbes(router, () => failingChecks(options.readiness));
@@ -152,7 +160,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
     schema,
     onConnect: (ctx) => authenticateConnection(ctx, verifier),
-    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null, { clientAddress: clientAddress(ctx.extra.request, GATEWAY_HOP) }),
+    context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null, { clientAddress: addressOf(ctx.extra.request) }),
     execute: (args) => {
       const refused = checkInputCharacters(args.document, args.variableValues);
       return refused ? { errors: [refused] } : execute({ ...args, contextValue: (args.contextValue as () => TContext)() });

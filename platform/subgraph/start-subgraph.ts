@@ -107,6 +107,7 @@ export async function startSubgraph<TContext extends SubgraphContext>(
       logger,
       port: settings.port,
       host: settings.host,
+      internalSecret: settings.internalSecret,
     });
     return {
       ...server,

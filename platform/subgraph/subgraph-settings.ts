@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { envBoolean, envInt, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, envUrl, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
+import { envBoolean, envInt, envInternalSecret, envOptionalUrl, envPort, envRedisPrefix, envRedisUrl, envUrl, internalSecret, parseEnv, processEnvSchema, processSettings } from '../config/env.js';
 import type { Env, ProcessSettings } from '../config/env.js';
 
 /** Which subgraph, and the port it listens on unless PORT says otherwise. */
@@ -20,6 +20,7 @@ const subgraphEnvSchema = {
   SEED_DEMO_DATA: envBoolean(false),
   /** Where every domain asks whether a token's user still exists (users' routing URL by default). */
   USERS_SUBGRAPH_URL: envOptionalUrl(['http:', 'https:']),
+  INTERNAL_SECRET: envInternalSecret,
 };
 
 /** Settings every subgraph has. */
@@ -33,6 +34,8 @@ export interface SubgraphSettings extends ProcessSettings {
   seedDemoData: boolean;
   /** The users subgraph's GraphQL endpoint. */
   usersUrl: string;
+  /** Shared with the gateway: proves a request came from it (platform/http/internal-caller.ts). */
+  internalSecret: string;
 }
 
 /**
@@ -46,10 +49,12 @@ export function parseSubgraphEnv<Extra extends z.ZodRawShape>(
 ): { settings: SubgraphSettings; extra: z.infer<z.ZodObject<Extra>> } {
   const databaseVariable = databaseUrlVariable(name);
   const shape = { ...subgraphEnvSchema, PORT: envPort(port), [databaseVariable]: envUrl(['postgres:', 'postgresql:']), ...extra };
-  const parsed = parseEnv(`the ${name} subgraph`, shape, env) as unknown as z.infer<z.ZodObject<typeof subgraphEnvSchema>> & { PORT: number } & Record<string, unknown>;
+  const processName = `the ${name} subgraph`;
+  const parsed = parseEnv(processName, shape, env) as unknown as z.infer<z.ZodObject<typeof subgraphEnvSchema>> & { PORT: number } & Record<string, unknown>;
+  const common = processSettings(parsed);
   return {
     settings: {
-      ...processSettings(parsed),
+      ...common,
       name,
       port: parsed.PORT,
       databaseUrl: parsed[databaseVariable] as string,
@@ -58,6 +63,7 @@ export function parseSubgraphEnv<Extra extends z.ZodRawShape>(
       redisPrefix: parsed.REDIS_PREFIX,
       seedDemoData: parsed.SEED_DEMO_DATA,
       usersUrl: parsed.USERS_SUBGRAPH_URL ?? 'http://localhost:4001/graphql',
+      internalSecret: internalSecret(processName, parsed.INTERNAL_SECRET, common.production),
     },
     extra: parsed as unknown as z.infer<z.ZodObject<Extra>>,
   };

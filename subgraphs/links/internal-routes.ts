@@ -1,5 +1,6 @@
 import { CLICKS_PATH, RESOLVE_PATH } from '../../contracts/links-internal.js';
 import { readBody } from '../../platform/http/graphql-route.js';
+import { internalCallerCheck, internalOnly } from '../../platform/http/internal-caller.js';
 import { sendJson } from '../../platform/http/http-server.js';
 import type { Router } from '../../platform/http/http-server.js';
 import type { Logger } from '../../platform/observability/logger.js';
@@ -14,20 +15,25 @@ const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * The routes the gateway's redirect calls (contracts/links-internal.ts), beside /graphql on
- * the subgraph's port, which only the gateway reaches.
+ * the subgraph's port. They answer only a caller with the internal secret: whoever else
+ * reaches the port could otherwise count clicks that never happened.
  */
-export function serveInternalRoutes(router: Router, { links, clicks, logger, metrics }: { links: Links; clicks: Clicks; logger: Logger; metrics: Registry }): void {
+export function serveInternalRoutes(
+  router: Router,
+  { links, clicks, logger, metrics, internalSecret }: { links: Links; clicks: Clicks; logger: Logger; metrics: Registry; internalSecret: string },
+): void {
+  const fromGateway = internalCallerCheck(internalSecret);
   const resolutions = new Counter({ name: 'links_resolutions_total', help: 'Codes resolved for the redirect, by answer.', labelNames: ['answer'] as const, registers: [metrics] });
   const batches = new Counter({ name: 'links_click_batches_total', help: 'Click batches received from the gateway, by outcome.', labelNames: ['outcome'] as const, registers: [metrics] });
 
-  router.on(RESOLVE_PATH, async (request, response) => {
+  router.on(RESOLVE_PATH, internalOnly(fromGateway, async (request, response) => {
     const code = new URL(request.url ?? '/', 'http://links').searchParams.get('code') ?? '';
     const resolution = await links.resolve(code);
     resolutions.inc({ answer: resolution.status });
     sendJson(response, 200, resolution);
-  });
+  }));
 
-  router.on(CLICKS_PATH, async (request, response) => {
+  router.on(CLICKS_PATH, internalOnly(fromGateway, async (request, response) => {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'POST a click batch' }, { allow: 'POST' });
     const body = await readBody(request, BATCH_BODY_LIMIT);
     const batch = clickBatchSchema.safeParse(body);
@@ -45,5 +51,5 @@ export function serveInternalRoutes(router: Router, { links, clicks, logger, met
       logger.warn('click batch not applied', { error });
       sendJson(response, 503, { error: 'not applied; send it again' });
     }
-  });
+  }));
 }

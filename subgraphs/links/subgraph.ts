@@ -27,7 +27,7 @@ export function startLinksSubgraph(config: LinksConfig, runtime: SubgraphRuntime
     const relay = startOutboxRelay(pool, events, LINKS_STREAM, logger, metrics);
     const links = createLinks({ db, relay, pubsub, codes, shortLinkBaseUrl: config.shortLinkBaseUrl });
     const clicks = createClicks({ db, pubsub, logger });
-    serveInternalRoutes(router, { links, clicks, logger, metrics });
+    serveInternalRoutes(router, { links, clicks, logger, metrics, internalSecret: config.internalSecret });
     return {
       resolvers,
       verifier: createTokenVerifier(config.verification),

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { CLICKS_PATH, RESOLVE_PATH } from '../contracts/links-internal.js';
+import { INTERNAL_SECRET_HEADER } from '../platform/http/internal-caller.js';
+import { eventually } from './support/eventually.js';
+import { dataOf, errorCodes } from './support/graphql.js';
+import { startTestSupergraph } from './support/supergraph.js';
+import type { TestSupergraph } from './support/supergraph.js';
+import { registerUser } from './support/users.js';
+import type { TestUser } from './support/users.js';
+
+// Subgraph ports are meant for the gateway alone, but outside Kubernetes' network policies
+// anyone who reaches one can call it: what a subgraph does for the gateway only, it does for
+// a caller with the internal secret only.
+
+const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { user { id } } }';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+
+let supergraph: TestSupergraph;
+/** The secret the gateway and the subgraphs of this supergraph share (startSupergraph makes one per run). */
+let secret: string;
+beforeAll(async () => {
+  supergraph = await startTestSupergraph({ env: { NODE_ENV: 'production', REGISTRATIONS_PER_ADDRESS: '2' } });
+  secret = supergraph.subgraphEnv['links']!['INTERNAL_SECRET']!;
+}, 120_000);
+afterAll(() => supergraph?.stop());
+
+const linksRoute = (path: string): string => new URL(path, supergraph.subgraphs['links']!.url).toString();
+const secretHeader = (value: string | undefined): Record<string, string> => (value === undefined ? {} : { [INTERNAL_SECRET_HEADER]: value });
+
+describe("links' internal routes", () => {
+  // One account (the sign-up limit is 2 per address here, and these come from 127.0.0.1).
+  let owner: TestUser;
+  beforeAll(async () => {
+    owner = await registerUser(supergraph, 'links');
+  });
+  const createLink = async (url: string): Promise<{ id: string; code: string }> =>
+    dataOf(await supergraph.request<{ createLink: { id: string; code: string } }>('mutation ($url: String!) { createLink(input: { url: $url }) { id code } }', { url }, { token: owner.accessToken })).createLink;
+  const clicksOf = async (code: string): Promise<number> =>
+    dataOf(await supergraph.request<{ link: { clicks: number } }>('query ($code: String!) { link(code: $code) { clicks } }', { code })).link.clicks;
+
+  test.each([
+    ['without the secret', undefined],
+    ['with a wrong secret', 'not-the-internal-secret'],
+    ['with the secret in another case', () => secret.toUpperCase()],
+  ] as const)('refuse a caller %s, before doing anything', async (_, sent) => {
+    const value = typeof sent === 'function' ? sent() : sent;
+    const resolve = await fetch(`${linksRoute(RESOLVE_PATH)}?code=abcd1234`, { headers: secretHeader(value) });
+    expect(resolve.status).toBe(403);
+    expect(await resolve.json()).toEqual({ error: expect.stringMatching(/x-internal-secret/) });
+    // A forged batch of clicks is not recorded, for a link that exists.
+    const link = await createLink('https://example.com/forged');
+    const batch = { id: randomBytes(8).toString('hex'), clicks: [{ linkId: link.id, hour: 0, referrer: 'direct', visitor: 'v', count: 1_000_000 }] };
+    const clicks = await fetch(linksRoute(CLICKS_PATH), { method: 'POST', headers: { 'content-type': 'application/json', ...secretHeader(value) }, body: JSON.stringify(batch) });
+    expect(clicks.status).toBe(403);
+    expect(await clicksOf(link.code)).toBe(0);
+  });
+
+  test('answer the gateway, which has the secret', async () => {
+    const resolve = await fetch(`${linksRoute(RESOLVE_PATH)}?code=abcd1234`, { headers: secretHeader(secret) });
+    expect(resolve.status).toBe(200);
+    expect(await resolve.json()).toEqual({ status: 'unknown' });
+  });
+
+  test('so the public redirect keeps working end to end: 302, and the click is counted', async () => {
+    const link = await createLink('https://example.com/landing');
+    const response = await fetch(new URL(`/s/${link.code}`, supergraph.gatewayUrl), { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+    expect([response.status, response.headers.get('location')]).toEqual([302, 'https://example.com/landing']);
+    await eventually(async () => (await clicksOf(link.code)) === 1, 10_000, 'the click counted');
+    expect((await fetch(new URL('/s/nosuchcode', supergraph.gatewayUrl), { redirect: 'manual' })).status).toBe(404);
+  });
+});
+
+describe('X-Forwarded-For on a subgraph port', () => {
+  /** `count` registrations, one request each, sent from the loopback address `from` (all of 127/8 is this machine) to `url`. */
+  async function register(url: string, from: string, count: number, headers: () => Record<string, string>): Promise<string[]> {
+    const dispatcher = new Agent({ localAddress: from });
+    try {
+      const outcomes: string[] = [];
+      for (let index = 0; index < count; index += 1) {
+        const name = `xff_${randomBytes(4).toString('hex')}`;
+        const response = await undiciFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers() },
+          body: JSON.stringify({ query: REGISTER, variables: { input: { username: name, email: `${name}@example.com`, password: 'long enough password' } } }),
+          dispatcher,
+        });
+        outcomes.push(errorCodes({ status: response.status, ...((await response.json()) as object) })[0] ?? 'ok');
+      }
+      return outcomes;
+    } finally {
+      await dispatcher.close();
+    }
+  }
+  const spoofed = (): Record<string, string> => ({ 'x-forwarded-for': `203.0.113.${1 + (randomBytes(1)[0]! % 250)}, 198.51.100.${randomBytes(1)[0]! % 250}` });
+  const usersUrl = (): string => supergraph.subgraphs['users']!.url;
+
+  test('from a direct caller is ignored: a new spoofed address per request still counts against its real address', async () => {
+    // REGISTRATIONS_PER_ADDRESS is 2 here.
+    expect(await register(usersUrl(), '127.0.0.31', 4, spoofed)).toEqual(['ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+
+  test('beside a wrong secret, likewise', async () => {
+    expect(await register(usersUrl(), '127.0.0.32', 3, () => ({ ...spoofed(), [INTERNAL_SECRET_HEADER]: 'not-the-internal-secret' }))).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+  });
+
+  test('from the gateway (with the secret) names the client: clients behind one gateway each have their own quota', async () => {
+    // Through the gateway, every registration reaches users from the gateway's address; each
+    // counts against the client's own address, which the gateway forwards.
+    expect(await register(supergraph.gatewayUrl, '127.0.0.33', 3, () => ({}))).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+    expect(await register(supergraph.gatewayUrl, '127.0.0.34', 2, () => ({}))).toEqual(['ok', 'ok']);
+    // The same holds for any caller with the secret.
+    expect(await register(usersUrl(), '127.0.0.35', 2, () => ({ 'x-forwarded-for': '192.0.2.77', [INTERNAL_SECRET_HEADER]: secret }))).toEqual(['ok', 'ok']);
+    expect(await register(usersUrl(), '127.0.0.35', 1, () => ({ 'x-forwarded-for': '192.0.2.78', [INTERNAL_SECRET_HEADER]: secret }))).toEqual(['ok']);
+  });
+});
