@@ -47,6 +47,11 @@ const { values: args } = parseArgs({
     gateways: { type: 'string', default: 'this,apollo,hive' },
     workloads: { type: 'string', default: 'identical,varied,signed-in,five-subgraphs' },
     profile: { type: 'boolean', default: false },
+    /**
+     * What the load generator accepts. The peers never compress; this gateway compresses
+     * answers from 1 KiB when asked (`gzip` here measures that too).
+     */
+    'accept-encoding': { type: 'string', default: 'identity' },
     postgres: { type: 'string', default: process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
     redis: { type: 'string', default: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
   },
@@ -171,7 +176,10 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
     connections: CONNECTIONS,
     warmupSeconds: Number(args.warmup),
     seconds: Number(args.seconds),
-    next: () => workload.next((sequence += 1)),
+    next: () => {
+      const request = workload.next((sequence += 1));
+      return { ...request, headers: { 'accept-encoding': args['accept-encoding'], ...request.headers } };
+    },
     window: (phase) => {
       if (phase === 'open') cpuAtOpen = cpuSeconds(pid);
       else {
