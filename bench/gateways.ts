@@ -153,7 +153,7 @@ async function checkSameAnswers(candidates: Candidate[], list: Workload[]): Prom
 
 /** Waits until `url` answers `{ __typename }`: the peers have no common health route. */
 async function waitForGraphQL(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt += 1) {
+  for (let attempt = 0; attempt < 1_200; attempt += 1) {
     try {
       const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       if (response.ok) return;

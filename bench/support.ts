@@ -29,7 +29,7 @@ export function startProcess(core: number, [script, ...args]: [string, ...string
 }
 
 export async function waitForHealth(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt += 1) {
+  for (let attempt = 0; attempt < 1_200; attempt += 1) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {
