@@ -4,12 +4,9 @@
 // subgraphs, PostgreSQL, Redis and this load generator share core 1.
 //
 //   npm run bench:timeline -- --connections 32 --seconds 15
-import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { Agent, fetch } from 'undici';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { bearer, benchDatabases, closedLoop, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, runBenchmark, seedTimeline, signingKeys, startProcess, startSubgraphs, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,118 +21,50 @@ const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const QUERY = 'query Timeline { publicTimeline(first: 20) { edges { node { id body createdAt author { username displayName } likeCount likedByViewer } } } }';
 
-async function insertBulk(url: string, statement: string, rows: unknown[][]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (let start = 0; start < rows.length; start += 1_000) {
-      const chunk = rows.slice(start, start + 1_000);
-      const width = chunk[0]!.length;
-      const placeholders = chunk.map((_, row) => `(${Array.from({ length: width }, (__, column) => `$${row * width + column + 1}`).join(', ')})`);
-      await client.query(`${statement} VALUES ${placeholders.join(', ')} ON CONFLICT DO NOTHING`, chunk.flat());
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-async function run(url: string, tokens: Array<string | undefined>): Promise<{ requests: number; errors: number; latencies: number[] }> {
-  const agent = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  let errors = 0;
-  let measuring = false;
-  let running = true;
-  const worker = async (index: number): Promise<void> => {
-    const token = tokens[index % tokens.length];
-    while (running) {
-      const started = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-        body: JSON.stringify({ query: QUERY }),
-      });
-      const body = (await response.json()) as { errors?: unknown };
-      if (!measuring) continue;
-      if (response.status !== 200 || body.errors) errors += 1;
-      latencies.push(performance.now() - started);
-    }
-  };
-  const workers = Array.from({ length: CONNECTIONS }, (_, index) => worker(index));
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  measuring = true;
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1_000));
-  measuring = false;
-  running = false;
-  await Promise.all(workers);
-  await agent.close();
-  return { requests: latencies.length, errors, latencies };
-}
-
 async function main(): Promise<void> {
   pinSelf(1);
   const databases = await benchDatabases(args.postgres, ['users', 'posts', 'likes']);
   const keys = signingKeys();
-  const [usersPort, postsPort, likesPort, gatewayPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const gatewayPort = await freePort();
   const children: ChildProcess[] = [];
   try {
-    const common = {
-      REDIS_URL: args.redis,
-      REDIS_PREFIX: `bench-${randomUUID()}`,
-      HOST: '127.0.0.1',
-      JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
-      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
-      // The benchmark signs up its 40 readers from one address.
-      REGISTRATIONS_PER_ADDRESS: '1000',
-    };
-    children.push(startProcess(1, ['dist/subgraphs/main.js', 'users'], { ...common, PORT: String(usersPort), USERS_DATABASE_URL: databases.urls['users']!, JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY }));
-    children.push(startProcess(1, ['dist/subgraphs/main.js', 'posts'], { ...common, PORT: String(postsPort), POSTS_DATABASE_URL: databases.urls['posts']! }, ['--cpu-prof', '--cpu-prof-dir=bench/results']));
-    children.push(
-      startProcess(1, ['dist/subgraphs/main.js', 'likes'], {
-        ...common,
-        PORT: String(likesPort),
-        LIKES_DATABASE_URL: databases.urls['likes']!,
-        POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsPort}/graphql`,
-      }),
-    );
-    for (const port of [usersPort, postsPort, likesPort]) await waitForHealth(`http://127.0.0.1:${port}/health`);
+    const subgraphs = await startSubgraphs({
+      names: ['users', 'posts', 'likes'],
+      databases: databases.urls,
+      keys,
+      redisUrl: args.redis,
+      core: 1,
+      nodeArgs: { posts: ['--cpu-prof', '--cpu-prof-dir=bench/results'] },
+    });
+    children.push(...subgraphs.children);
     const gateway = startProcess(0, ['dist/gateway/main.js'], {
       PORT: String(gatewayPort),
       JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
-      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
-      POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsPort}/graphql`,
-      LIKES_SUBGRAPH_URL: `http://127.0.0.1:${likesPort}/graphql`,
+      // Every request comes from one address: the default limit (3,000 a minute) would answer most with RATE_LIMITED.
+      RATE_LIMIT_MAX: '0',
+      USERS_SUBGRAPH_URL: subgraphs.urls['users']!,
+      POSTS_SUBGRAPH_URL: subgraphs.urls['posts']!,
+      LIKES_SUBGRAPH_URL: subgraphs.urls['likes']!,
     });
     children.push(gateway);
     const url = `http://127.0.0.1:${gatewayPort}/graphql`;
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`);
-
-    // 40 users through the API (they need real accounts and tokens), posts and likes in bulk.
-    const users: Array<{ id: string; token: string }> = [];
-    for (let i = 0; i < 40; i += 1) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }',
-          variables: { input: { username: `reader_${i}`, email: `reader${i}@bench.dev`, password: 'benchmark password' } },
-        }),
-      });
-      const { data } = (await response.json()) as { data: { register: { accessToken: string; user: { id: string } } } };
-      users.push({ id: data.register.user.id, token: data.register.accessToken });
-    }
-    const now = Date.now();
-    const posts = Array.from({ length: Number(args.posts) }, (_, index) => [randomUUID(), users[index % users.length]!.id, `Benchmark post ${index}`, new Date(now - index * 1_000), new Date(now - index * 1_000)]);
-    await insertBulk(databases.urls['posts']!, 'INSERT INTO posts (id, author_id, body, created_at, updated_at)', posts);
-    await insertBulk(databases.urls['likes']!, 'INSERT INTO known_posts (id)', posts.map(([id]) => [id]));
-    const likes = posts.slice(0, 200).flatMap(([postId], index) => users.slice(0, 5 + (index % 30)).map((user) => [postId, user.id]));
-    await insertBulk(databases.urls['likes']!, 'INSERT INTO likes (post_id, user_id)', likes);
+    const { users } = await seedTimeline(url, databases.urls, Number(args.posts));
 
     for (const [label, tokens] of [['anonymous', [undefined]], ['signed in (40 viewers)', users.map((user) => user.token)]] as const) {
       const cpuBefore = children.map((child) => cpuSeconds(child.pid!));
       const loadBefore = process.cpuUsage();
       const started = performance.now();
-      const result = await run(url, [...tokens]);
+      const result = await closedLoop({
+        url,
+        connections: CONNECTIONS,
+        warmupSeconds: 2,
+        seconds: SECONDS,
+        next: (worker) => {
+          const token = tokens[worker % tokens.length];
+          return { body: JSON.stringify({ query: QUERY }), headers: bearer(token) };
+        },
+      });
       const elapsed = (performance.now() - started) / 1_000;
       const cpu = children.map((child, index) => ((100 * (cpuSeconds(child.pid!) - cpuBefore[index]!)) / elapsed).toFixed(0));
       const load = process.cpuUsage(loadBefore);

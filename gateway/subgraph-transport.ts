@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import type { ResponseBudget, SubgraphFetch, SubgraphResponse } from './plugin.js';
@@ -16,18 +17,26 @@ export class SubgraphHttpError extends GraphQLError {
   }
 }
 
-/** The body as text, refusing (and no longer reading) once it passes what is left of `budget`. */
-async function readWithin(body: AsyncIterable<Buffer> & { destroy(): unknown }, budget: ResponseBudget): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) {
-    budget.remainingBytes -= chunk.length;
-    if (budget.remainingBytes < 0) {
-      body.destroy();
-      throw new GraphQLError(`The response would be larger than ${budget.maxBytes} bytes; ask for less.`, { extensions: { code: 'BAD_USER_INPUT', limit: 'response_bytes' } });
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The body as text, refusing (and no longer reading) once it passes what is left of `budget`.
+ * Read with 'data' events rather than `for await`: an async iterator per fetch showed in the
+ * gateway's CPU profile.
+ */
+function readWithin(body: Readable, budget: ResponseBudget): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => {
+      budget.remainingBytes -= chunk.length;
+      if (budget.remainingBytes < 0) {
+        body.destroy();
+        reject(new GraphQLError(`The response would be larger than ${budget.maxBytes} bytes; ask for less.`, { extensions: { code: 'BAD_USER_INPUT', limit: 'response_bytes' } }));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    body.once('error', reject);
+  });
 }
 
 export interface SubgraphTransport {
@@ -42,11 +51,22 @@ export interface SubgraphTransport {
  */
 export function createSubgraphTransport(): SubgraphTransport {
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 256 });
+  // A handful of subgraph URLs, each parsed once rather than per fetch.
+  const targets = new Map<string, { origin: string; path: string }>();
+  const targetOf = (url: string): { origin: string; path: string } => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      targets.set(url, target);
+    }
+    return target;
+  };
   const fetch: SubgraphFetch = async ({ url, query, variables, operationName, headers, timeoutMs, budget }) => {
-    const target = new URL(url);
+    const { origin, path } = targetOf(url);
     const { statusCode, headers: responseHeaders, body } = await agent.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
+      origin,
+      path,
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables, operationName }),

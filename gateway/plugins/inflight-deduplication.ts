@@ -19,7 +19,9 @@ export function inflightDeduplication(): GatewayPlugin {
     name: 'inflight-deduplication',
     wrapSubgraphFetch: (next) => async (request) => {
       if (request.operation !== 'query') return next(request);
-      const key = JSON.stringify([request.url, request.query, request.variables ?? null, request.headers]);
+      // NUL cannot occur in a URL or in a printed GraphQL document: the key is unambiguous
+      // without escaping the query, which JSON.stringify would copy character by character.
+      const key = `${request.url}\0${request.query}\0${JSON.stringify(request.variables ?? null)}\0${JSON.stringify(request.headers)}`;
       const shared = inFlight.get(key);
       if (shared) {
         shared.followers += 1;
