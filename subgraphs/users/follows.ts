@@ -5,6 +5,7 @@ import { badUserInput, notFound } from '../../platform/errors.js';
 import { keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
+import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import type { UserConnectionModel, UserModel, UserStatsModel } from './models.js';
 
 export type Follows = ReturnType<typeof createFollows>;
@@ -24,7 +25,10 @@ export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub
 
   /** Tells both users' subscribers their counts changed; called after the change committed. */
   const publishStats = (userIds: string[]): Promise<unknown> =>
-    Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
+    Promise.all([
+      ...userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)),
+      announceChangedEntities(pubsub, userIds.map((id) => ({ type: 'User', id }))),
+    ]);
 
   return {
     async follow(viewer: Viewer, userId: string): Promise<UserModel> {
