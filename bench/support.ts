@@ -97,3 +97,19 @@ export function runBenchmark(main: () => Promise<void>): void {
     },
   );
 }
+
+/** Inserts `rows` with `statement` (`INSERT INTO t (columns)`), 1,000 rows per statement, skipping conflicts. */
+export async function insertBulk(url: string, statement: string, rows: unknown[][]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let start = 0; start < rows.length; start += 1_000) {
+      const chunk = rows.slice(start, start + 1_000);
+      const width = chunk[0]!.length;
+      const placeholders = chunk.map((_, row) => `(${Array.from({ length: width }, (__, column) => `$${row * width + column + 1}`).join(', ')})`);
+      await client.query(`${statement} VALUES ${placeholders.join(', ')} ON CONFLICT DO NOTHING`, chunk.flat());
+    }
+  } finally {
+    await client.end();
+  }
+}

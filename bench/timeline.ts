@@ -7,9 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { Agent, fetch } from 'undici';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { benchDatabases, cpuSeconds, freePort, insertBulk, percentile, pinSelf, rssMegabytes, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,21 +22,6 @@ const { values: args } = parseArgs({
 const CONNECTIONS = Number(args.connections);
 const SECONDS = Number(args.seconds);
 const QUERY = 'query Timeline { publicTimeline(first: 20) { edges { node { id body createdAt author { username displayName } likeCount likedByViewer } } } }';
-
-async function insertBulk(url: string, statement: string, rows: unknown[][]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (let start = 0; start < rows.length; start += 1_000) {
-      const chunk = rows.slice(start, start + 1_000);
-      const width = chunk[0]!.length;
-      const placeholders = chunk.map((_, row) => `(${Array.from({ length: width }, (__, column) => `$${row * width + column + 1}`).join(', ')})`);
-      await client.query(`${statement} VALUES ${placeholders.join(', ')} ON CONFLICT DO NOTHING`, chunk.flat());
-    }
-  } finally {
-    await client.end();
-  }
-}
 
 async function run(url: string, tokens: Array<string | undefined>): Promise<{ requests: number; errors: number; latencies: number[] }> {
   const agent = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30_000 });

@@ -180,6 +180,9 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
   let listening = false;
 
   // By subgraph and query text: the same text may go to two subgraphs.
+  /** Requests that are mutations: their entity fetches read what the mutation just wrote, never the cache. */
+  const mutations = new WeakSet<GatewayContext>();
+
   const entityShapes = new LRUCache<string, EntityFetchShape | { none: true }>({ max: 2_000 });
   const responseShapes = new LRUCache<string, ResponseShape | { none: true }>({ max: 2_000 });
 
@@ -232,7 +235,7 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
   async function cachedEntityFetch(request: SubgraphRequest, next: (request: SubgraphRequest) => Promise<SubgraphResponse>): Promise<SubgraphResponse> {
     const ttls = policy.entityTtls.get(request.service);
     const representations = request.variables?.['representations'];
-    if (!listening || !ttls?.size || !Array.isArray(representations)) return next(request);
+    if (!listening || !ttls?.size || !Array.isArray(representations) || mutations.has(request.context)) return next(request);
     const shapeKey = `${request.service}\u0000${request.query}`;
     let shape = entityShapes.get(shapeKey);
     if (!shape) entityShapes.set(shapeKey, (shape = entityFetchShape(request.query, policy, policy.fieldTypes.get(request.service)!) ?? { none: true }));
@@ -360,6 +363,9 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
       async requestDidStart() {
         let pending: { key: string; shape: ResponseShape; local: number[]; shared: number[] } | undefined;
         return {
+          async didResolveOperation({ operation, contextValue }) {
+            if (operation?.operation === 'mutation') mutations.add(contextValue);
+          },
           async responseForOperation({ operation, contextValue, document, source, schema, request }) {
             if (!listening || operation.operation !== 'query' || contextValue.authorization !== undefined) return null;
             const shapeKey = `${request.operationName ?? ''}\u0000${source}`;
