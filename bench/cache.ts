@@ -3,7 +3,7 @@
 // machine's drift falls on both. Both gateways are pinned to core 0 (only one is loaded at a
 // time); the subgraphs, PostgreSQL, Redis and this load generator share core 1.
 //
-//   npm run bench:cache -- --connections 32 --seconds 10 --rounds 2
+//   npm run bench:cache -- --connections 32 --seconds 10 --rounds 2 --varied 200
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
     posts: { type: 'string', default: '2000' },
+    /** How many distinct posts the varied workloads ask for (the newest ones), each request one at random. */
+    varied: { type: 'string', default: '2000' },
     postgres: { type: 'string', default: process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
     redis: { type: 'string', default: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
   },
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
     const likes = posts.slice(0, 200).flatMap(([postId], index) => users.slice(0, 5 + (index % 30)).map((user) => [postId, user.id]));
     await insertBulk(databases.urls['likes']!, 'INSERT INTO likes (post_id, user_id)', likes);
 
-    const postIds = posts.map(([id]) => id as string);
+    const postIds = posts.slice(0, Number(args.varied)).map(([id]) => id as string);
     const randomPost = (): string => JSON.stringify({ query: POST, variables: { id: postIds[Math.floor(Math.random() * postIds.length)] } });
     const timeline = JSON.stringify({ query: TIMELINE });
     const workloads: Workload[] = [
