@@ -23,7 +23,9 @@ export interface LikesDeps {
 export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
   /** Tells the post's subscribers its count changed, after the write committed. */
   const publishCount = async (postId: string): Promise<void> => {
-    await Promise.all([pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel), announceChangedEntities(pubsub, [{ type: 'Post', id: postId }])]);
+    // Caches first: the live event's execution at the gateway may read the post's fields.
+    await announceChangedEntities(pubsub, [{ type: 'Post', id: postId }]);
+    await pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel);
   };
 
   return {

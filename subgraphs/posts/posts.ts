@@ -55,12 +55,10 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
         return created;
       }, TRANSACTION_OPTIONS);
       await relay.flush();
-      await Promise.all([
-        pubsub.publish(postCreatedChannel(null), post),
-        pubsub.publish(postCreatedChannel(post.authorId), post),
-        // A new post changes its author's post count and every list it appears in.
-        announceChangedEntities(pubsub, [{ type: 'Post', id: post.id }, { type: 'User', id: post.authorId }]),
-      ]);
+      // A new post changes its author's post count and every list it appears in. Caches
+      // first: the live event's execution at the gateway may read the author's fields.
+      await announceChangedEntities(pubsub, [{ type: 'Post', id: post.id }, { type: 'User', id: post.authorId }]);
+      await Promise.all([pubsub.publish(postCreatedChannel(null), post), pubsub.publish(postCreatedChannel(post.authorId), post)]);
       return post;
     },
 

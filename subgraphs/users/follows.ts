@@ -24,11 +24,11 @@ export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub
   }
 
   /** Tells both users' subscribers their counts changed; called after the change committed. */
-  const publishStats = (userIds: string[]): Promise<unknown> =>
-    Promise.all([
-      ...userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)),
-      announceChangedEntities(pubsub, userIds.map((id) => ({ type: 'User', id }))),
-    ]);
+  const publishStats = async (userIds: string[]): Promise<unknown> => {
+    // Caches first: the live event's execution at the gateway may read the users' fields.
+    await announceChangedEntities(pubsub, userIds.map((id) => ({ type: 'User', id })));
+    return Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
+  };
 
   return {
     async follow(viewer: Viewer, userId: string): Promise<UserModel> {
