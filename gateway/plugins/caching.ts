@@ -179,10 +179,12 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
   const lastHeard = new LRUCache<string, number>({ max: 100_000 });
   let listening = false;
 
-  // By subgraph and query text: the same text may go to two subgraphs.
+  /** The announcement count when the channel last (re)connected: nothing fetched before it is kept. */
+  let resetAt = 0;
   /** Requests that are mutations: their entity fetches read what the mutation just wrote, never the cache. */
   const mutations = new WeakSet<GatewayContext>();
 
+  // By subgraph and query text: the same text may go to two subgraphs.
   const entityShapes = new LRUCache<string, EntityFetchShape | { none: true }>({ max: 2_000 });
   const responseShapes = new LRUCache<string, ResponseShape | { none: true }>({ max: 2_000 });
 
@@ -212,6 +214,7 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
         // Announcements sent while the channel was down are lost: start again from empty.
         entities.clear();
         responses.clear();
+        resetAt = heard += 1;
         listening = true;
       },
       (error: unknown) => logger.warn('cache announcements not subscribed', { error: (error as Error).message }),
@@ -264,7 +267,7 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
         const expiresAt = Number(value.slice(0, separator));
         if (expiresAt <= now) return;
         slot.json = value.slice(separator + 1);
-        if ((lastHeard.get(slot.tag) ?? 0) <= heardBefore) storeLocally(slot.tag, slot.field, slot.json, expiresAt - now);
+        if ((lastHeard.get(slot.tag) ?? 0) <= heardBefore && resetAt <= heardBefore) storeLocally(slot.tag, slot.field, slot.json, expiresAt - now);
       });
     }
     const missing: number[] = [];
@@ -310,7 +313,7 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
       // Null (no such entity, yet) is not kept: the id may be about to exist.
       if (!slot || answer === null || answer === undefined) return;
       // Announced while it was being fetched: it may be older than the announcement.
-      if ((lastHeard.get(slot.tag) ?? 0) > heardBefore) return;
+      if ((lastHeard.get(slot.tag) ?? 0) > heardBefore || resetAt > heardBefore) return;
       const json = JSON.stringify(answer);
       storeLocally(slot.tag, slot.field, json, slot.ttl * 1_000);
       const hash = `${prefix}:entity:${slot.tag}`;
@@ -361,7 +364,7 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
     name: 'caching',
     apollo: {
       async requestDidStart() {
-        let pending: { key: string; shape: ResponseShape; local: number[]; shared: number[] } | undefined;
+        let pending: { key: string; shape: ResponseShape; local: number[]; shared: number[]; heardBefore: number } | undefined;
         return {
           async didResolveOperation({ operation, contextValue }) {
             if (operation?.operation === 'mutation') mutations.add(contextValue);
@@ -373,7 +376,7 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
             if (!shape) responseShapes.set(shapeKey, (shape = responseShape(schema, document) ?? { none: true }));
             if ('none' in shape) return null;
             const key = sha1(JSON.stringify([request.operationName ?? null, source, request.variables ?? {}]));
-            const local = generationsOf(shape.types);
+            const [local, heardBefore] = [generationsOf(shape.types), heard];
             const cached = responses.get(key);
             if (cached && cached.generations.every((generation, index) => generation === local[index])) {
               counts.responseHit += 1;
@@ -396,14 +399,15 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
               }
             }
             counts.responseMiss += 1;
-            pending = { key, shape, local, shared };
+            pending = { key, shape, local, shared, heardBefore };
             return null;
           },
           async willSendResponse({ response }) {
             if (!pending || response.body.kind !== 'single') return;
             const { data, errors } = response.body.singleResult;
             if (errors?.length || !data) return;
-            const { key, shape, local, shared } = pending;
+            const { key, shape, local, shared, heardBefore } = pending;
+            if (resetAt > heardBefore) return;
             const json = JSON.stringify(response.body.singleResult);
             // Stored under the generations read before execution: an announcement heard since makes it stale at once.
             responses.set(key, { json, types: shape.types, generations: local }, { ttl: shape.ttlSeconds * 1_000 });
