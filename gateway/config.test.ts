@@ -48,3 +48,9 @@ test('short links: development defaults, and a visitor hash key too short to be 
   expect(run).toThrow(/CLICK_FLUSH_INTERVAL_MS/);
   expect(run).not.toThrow(/hunter2/);
 });
+
+test('caching: off by default, its sizes and TTLs from the environment, and refused without Redis to hear writes on', () => {
+  expect(loadGatewayConfig({}).cache).toMatchObject({ enabled: false, maxEntities: 50_000, maxResponses: 5_000, defaultTtlSeconds: 60, maxTtlSeconds: 86_400 });
+  expect(loadGatewayConfig({ CACHE: 'true', REDIS_URL: 'redis://cache:6379', CACHE_MAX_ENTITIES: '10', CACHE_DEFAULT_TTL_SECONDS: '5' }).cache).toMatchObject({ enabled: true, redisUrl: 'redis://cache:6379', maxEntities: 10, defaultTtlSeconds: 5 });
+  expect(() => loadGatewayConfig({ CACHE: 'true' })).toThrow(/CACHE=true needs REDIS_URL/);
+});

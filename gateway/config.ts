@@ -30,6 +30,25 @@ export interface GatewayConfig extends ProcessSettings {
   /** Sent to subgraphs: links' internal routes require it, and it vouches for the X-Forwarded-For of mutations. */
   internalSecret: string;
   security: SecuritySettings;
+  cache: CacheSettings;
+}
+
+/** Entity and response caching (gateway/plugins/caching.ts, README "Caching"). */
+export interface CacheSettings {
+  enabled: boolean;
+  /** Shared second level, and where domains announce changed entities; caching needs it. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  /** Entity answers kept in process (one per entity, subgraph, selection and, for @perViewer selections, viewer). */
+  maxEntities: number;
+  /** Anonymous responses kept in process. */
+  maxResponses: number;
+  /** The TTL of a type marked `@cached` without `maxAge`. */
+  defaultTtlSeconds: number;
+  /** No answer is kept longer than this, whatever the schemas declare. */
+  maxTtlSeconds: number;
+  /** supergraph.yaml: where each subgraph's schema (its `@cached` types) is read from at start. */
+  supergraphConfigPath: string;
 }
 
 /** Every limit the gateway applies to clients (README, "Security"). */
@@ -110,6 +129,12 @@ const schema = {
   WS_MAX_SUBSCRIPTIONS_PER_CLIENT: envInt(500, 1, 100_000),
   RATE_LIMIT_MAX: envInt(3_000, 0, 10_000_000),
   RATE_LIMIT_WINDOW_SECONDS: envInt(60, 1, 86_400),
+  CACHE: envOptionalBoolean,
+  CACHE_MAX_ENTITIES: envInt(50_000, 1, 10_000_000),
+  CACHE_MAX_RESPONSES: envInt(5_000, 1, 1_000_000),
+  CACHE_DEFAULT_TTL_SECONDS: envInt(60, 1, 86_400),
+  CACHE_MAX_TTL_SECONDS: envInt(86_400, 1, 86_400),
+  SUPERGRAPH_CONFIG_PATH: optionalString,
 };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -128,6 +153,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   }
   // The users subgraph publishes the JWKS: where it moved, the keys moved with it.
   const usersUrl = subgraphUrls['users'];
+  // Writes are heard over Redis: without it, nothing could tell a cache its data changed.
+  if (parsed.CACHE && !parsed.REDIS_URL) throw new Error('the gateway: CACHE=true needs REDIS_URL (domains announce changed entities over Redis)');
   return {
     ...settings,
     port: parsed.PORT,
@@ -166,6 +193,16 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       wsMaxSubscriptionsPerClient: parsed.WS_MAX_SUBSCRIPTIONS_PER_CLIENT,
       rateLimitMax: parsed.RATE_LIMIT_MAX,
       rateLimitWindowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS,
+    },
+    cache: {
+      enabled: parsed.CACHE ?? false,
+      redisUrl: parsed.REDIS_URL,
+      redisPrefix: parsed.REDIS_PREFIX,
+      maxEntities: parsed.CACHE_MAX_ENTITIES,
+      maxResponses: parsed.CACHE_MAX_RESPONSES,
+      defaultTtlSeconds: parsed.CACHE_DEFAULT_TTL_SECONDS,
+      maxTtlSeconds: parsed.CACHE_MAX_TTL_SECONDS,
+      supergraphConfigPath: parsed.SUPERGRAPH_CONFIG_PATH ?? projectPath('supergraph.yaml'),
     },
   };
 }

@@ -19,6 +19,7 @@ import type { LogOutput, Logger } from '../platform/observability/logger.js';
 import { originAllowed } from '../platform/http/cors.js';
 import { clientAddress } from '../platform/http/client-address.js';
 import type { ClientIdentity } from './client.js';
+import { caching } from './plugins/caching.js';
 import { clientErrors } from './plugins/client-errors.js';
 import { documentLimits } from './plugins/document-limits.js';
 import { rateLimit } from './plugins/rate-limit.js';
@@ -100,6 +101,8 @@ function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: Gr
       onRejected: telemetry.countRejections,
     }),
     documentLimits(security, telemetry.countRejections),
+    // Outside metrics, de-duplication and the transport: an answer from the cache is no fetch.
+    caching(config.cache, logger),
     gatewayMetrics(registry, subscriptionStats),
     forwardAuthorization(config.internalSecret),
     // Inside forward-authorization: requests with other credentials are never shared.

@@ -5,6 +5,7 @@ import { notFound } from '../../platform/errors.js';
 import { keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
+import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import type { KnownPosts } from './known-posts.js';
 import type { PostConnectionModel, PostLikeStatsModel, PostReference, UserConnectionModel } from './models.js';
 
@@ -21,7 +22,11 @@ export interface LikesDeps {
 /** Liking, unliking and the lists built from likes. Counts are always counted from the rows. */
 export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
   /** Tells the post's subscribers its count changed, after the write committed. */
-  const publishCount = (postId: string): Promise<void> => pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel);
+  const publishCount = async (postId: string): Promise<void> => {
+    // Caches first: the live event's execution at the gateway may read the post's fields.
+    await announceChangedEntities(pubsub, [{ type: 'Post', id: postId }]);
+    await pubsub.publish(postLikesChannel(postId), { postId } satisfies PostLikeStatsModel);
+  };
 
   return {
     async like(viewer: Viewer, postId: string): Promise<PostReference> {

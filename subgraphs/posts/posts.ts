@@ -9,6 +9,7 @@ import type { Logger } from '../../platform/observability/logger.js';
 import { emptyConnection, keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import { auditRecorded } from '../../contracts/audit-events.js';
+import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import { postCreated, postDeleted } from '../../contracts/post-events.js';
 import { requireText } from '../../platform/text.js';
 import type { PostConnectionModel } from './models.js';
@@ -54,6 +55,9 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
         return created;
       }, TRANSACTION_OPTIONS);
       await relay.flush();
+      // A new post changes its author's post count and every list it appears in. Caches
+      // first: the live event's execution at the gateway may read the author's fields.
+      await announceChangedEntities(pubsub, [{ type: 'Post', id: post.id }, { type: 'User', id: post.authorId }]);
       await Promise.all([pubsub.publish(postCreatedChannel(null), post), pubsub.publish(postCreatedChannel(post.authorId), post)]);
       return post;
     },
@@ -62,10 +66,12 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
       const text = parseBody(body);
       const post = await existing(id);
       if (post.authorId !== viewer.id) throw forbidden('Only the author can edit a post.');
-      return db.post.update({ where: { id: post.id }, data: { body: text } }).catch((error: unknown) => {
+      const updated = await db.post.update({ where: { id: post.id }, data: { body: text } }).catch((error: unknown) => {
         // Deleted between the check and the update.
         throw prismaErrorCode(error) === 'P2025' ? notFound('No post has that id.') : error;
       });
+      await announceChangedEntities(pubsub, [{ type: 'Post', id: post.id }]);
+      return updated;
     },
 
     async remove(viewer: Viewer, id: string): Promise<boolean> {
@@ -80,7 +86,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
         return outboxRowId;
       }, TRANSACTION_OPTIONS);
       if (outboxId === null) throw notFound('No post has that id.');
-      await relay.flush();
+      await Promise.all([relay.flush(), announceChangedEntities(pubsub, [{ type: 'Post', id: post.id }, { type: 'User', id: post.authorId }])]);
       // So that when this returns, no domain still shows the post (likes has dropped its likes).
       // A consumer that is down catches up later; the deletion has happened either way.
       if (!(await relay.consumed(outboxId, DELETE_CONSUMED_WITHIN_MS))) logger.info('post deleted before every consumer caught up', { postId: post.id });

@@ -7,6 +7,7 @@ import { characterCount } from '../../platform/text.js';
 import { ownAuditEntry } from './audit.js';
 import type { RegisterInput, UpdateProfileInput } from './__generated__/resolvers-types.js';
 import type { AuthPayloadModel, UserModel } from './models.js';
+import type { ChangedEntity } from '../../contracts/entity-changes.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { ACCESS_TOKEN_TTL_SECONDS, hashRefreshToken, newRefreshToken } from './tokens.js';
 import type { TokenIssuer } from './tokens.js';
@@ -22,6 +23,8 @@ export interface AccountsDeps {
   registrations: { perAddress: FailureCounter; global: FailureCounter };
   /** Called for every password actually verified: what the guess limit bounds (a metric). */
   passwordVerified: (operation: 'login' | 'changePassword') => void;
+  /** Tells caches of users a user was created or changed (contracts/entity-changes.ts), after the write committed. */
+  announce: (entities: ChangedEntity[]) => Promise<void>;
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
@@ -30,7 +33,7 @@ const WRONG_CREDENTIALS = 'Wrong username, email or password.';
 const REFRESH_REFUSED = 'The refresh token is invalid, expired or already used; sign in again.';
 
 /** Sign-up, sign-in and sessions (RFC 9700 refresh token rotation with reuse detection). */
-export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesses, registrations, passwordVerified }: AccountsDeps) {
+export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesses, registrations, passwordVerified, announce }: AccountsDeps) {
   const refreshExpiry = (): Date => new Date(Date.now() + refreshTokenTtlDays * 86_400_000);
 
   const authPayload = async (user: User, refreshToken: string): Promise<AuthPayloadModel> => ({
@@ -94,6 +97,8 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesse
             sessions: { create: { tokens: { create: { tokenHash: refresh.hash, expiresAt: refreshExpiry() } } } },
           },
         });
+        // A new user joins lists (searches) that anonymous responses may hold.
+        await announce([{ type: 'User', id: user.id }]);
         return await authPayload(user, refresh.value);
       } catch (error) {
         // Someone registered the same name between the check and the insert.
@@ -183,12 +188,15 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesse
       const data: { displayName?: string | null; bio?: string | null } = {};
       if (input.displayName !== undefined) data.displayName = parseDisplayName(input.displayName);
       if (input.bio !== undefined) data.bio = parseBio(input.bio);
+      let updated: UserModel;
       try {
-        return await db.user.update({ where: { id: viewer.id }, data });
+        updated = await db.user.update({ where: { id: viewer.id }, data });
       } catch (error) {
         if (prismaErrorCode(error) === 'P2025') throw unauthenticated();
         throw error;
       }
+      await announce([{ type: 'User', id: updated.id }]);
+      return updated;
     },
   };
 }

@@ -5,6 +5,7 @@ import { badUserInput, notFound } from '../../platform/errors.js';
 import { keysetPage, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
+import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import type { UserConnectionModel, UserModel, UserStatsModel } from './models.js';
 
 export type Follows = ReturnType<typeof createFollows>;
@@ -23,8 +24,11 @@ export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub
   }
 
   /** Tells both users' subscribers their counts changed; called after the change committed. */
-  const publishStats = (userIds: string[]): Promise<unknown> =>
-    Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
+  const publishStats = async (userIds: string[]): Promise<unknown> => {
+    // Caches first: the live event's execution at the gateway may read the users' fields.
+    await announceChangedEntities(pubsub, userIds.map((id) => ({ type: 'User', id })));
+    return Promise.all(userIds.map((userId) => pubsub.publish(userStatsChannel(userId), { userId } satisfies UserStatsModel)));
+  };
 
   return {
     async follow(viewer: Viewer, userId: string): Promise<UserModel> {

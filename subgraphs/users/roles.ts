@@ -6,6 +6,7 @@ import { badUserInput, forbidden, notFound } from '../../platform/errors.js';
 import { requireId } from '../../platform/pagination.js';
 import { ownAuditEntry } from './audit.js';
 import type { UserModel } from './models.js';
+import type { ChangedEntity } from '../../contracts/entity-changes.js';
 
 export type Roles = ReturnType<typeof createRoles>;
 
@@ -14,14 +15,15 @@ export type Roles = ReturnType<typeof createRoles>;
  * it from there), so a change shows in the user's next token: at their next sign-in or
  * refresh, within 15 minutes at most.
  */
-export function createRoles(db: PrismaClient) {
+/** `announce` tells caches of users (contracts/entity-changes.ts) a role changed; make-admin, run offline, has none (its change shows once caches expire). */
+export function createRoles(db: PrismaClient, announce: (entities: ChangedEntity[]) => Promise<void> = async () => {}) {
   return {
     /** Admins only (checked against the database too); an admin cannot demote themself. Audited. */
     async setRole(viewer: Viewer | null, userId: string, role: Role): Promise<UserModel> {
       const admin = requireAdmin(viewer);
       const id = requireId(userId, 'userId');
       if (id === admin.id && role !== 'ADMIN') throw badUserInput('An admin cannot demote themself.', 'role');
-      return db.$transaction(async (tx) => {
+      const changed = await db.$transaction(async (tx) => {
         // Both rows locked, in id order: two admins demoting each other at once are taken one
         // after the other (never a deadlock), and the second is no longer an admin, so the
         // platform always keeps one. A token from before a demotion is refused here too.
@@ -35,6 +37,8 @@ export function createRoles(db: PrismaClient) {
         await tx.auditEntry.create({ data: ownAuditEntry({ actorId: admin.id, action: 'ROLE_CHANGED', subjectType: 'User', subjectId: id, detail: `${target.role} → ${role}` }) });
         return updated;
       }, TRANSACTION_OPTIONS);
+      await announce([{ type: 'User', id }]);
+      return changed;
     },
 
     /**

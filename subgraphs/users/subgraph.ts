@@ -7,6 +7,7 @@ import type { RunningSubgraph } from '../../platform/subgraph/graphql-server.js'
 import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
 import { AUDITED_STREAMS, onAuditEvent } from '../../contracts/audit-events.js';
+import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import type { UsersConfig } from './config.js';
@@ -46,10 +47,11 @@ export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphR
       passwordGuesses,
       registrations,
       passwordVerified: (operation) => verifications.inc({ operation }),
+      announce: (entities) => announceChangedEntities(pubsub, entities),
     });
     const follows = createFollows({ db, pubsub });
     const directory = createDirectory(db);
-    const roles = createRoles(db);
+    const roles = createRoles(db, (entities) => announceChangedEntities(pubsub, entities));
     const auditLog = createAuditLog(db);
     // Every domain's admin actions, from its own stream: events wait there while users is down.
     for (const stream of AUDITED_STREAMS) events.consume(stream, 'users', (event) => onAuditEvent(event, auditLog.record));
