@@ -4,11 +4,10 @@
 // time); the subgraphs, PostgreSQL, Redis and this load generator share core 1.
 //
 //   npm run bench:cache -- --connections 32 --seconds 10 --rounds 2 --varied 200
-import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { Agent, fetch } from 'undici';
-import { benchDatabases, cpuSeconds, freePort, insertBulk, percentile, pinSelf, rssMegabytes, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { bearer, benchDatabases, closedLoop, cpuSeconds, freePort, percentile, pinSelf, rssMegabytes, runBenchmark, seedTimeline, signingKeys, startProcess, startSubgraphs, tearDown, waitForHealth } from './support.js';
+import type { LoadRequest } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,8 +30,8 @@ const TIMELINE = 'query Timeline { publicTimeline(first: 20) { edges { node { id
 
 interface Workload {
   name: string;
-  /** The body and token of the `n`-th request of worker `worker`. */
-  request(worker: number, n: number): { body: string; token: string | undefined };
+  /** The request of worker `worker`. */
+  request(worker: number): LoadRequest;
 }
 
 interface RunResult {
@@ -44,39 +43,21 @@ interface RunResult {
 }
 
 async function run(url: string, workload: Workload, gateway: ChildProcess, subgraphs: ChildProcess[]): Promise<RunResult> {
-  const agent = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  let errors = 0;
-  let measuring = false;
-  let running = true;
-  const worker = async (index: number): Promise<void> => {
-    for (let n = 0; running; n += 1) {
-      const { body, token } = workload.request(index, n);
-      const started = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-        body,
-      });
-      const result = (await response.json()) as { errors?: unknown };
-      if (!measuring) continue;
-      if (response.status !== 200 || result.errors) errors += 1;
-      latencies.push(performance.now() - started);
-    }
-  };
-  const workers = Array.from({ length: CONNECTIONS }, (_, index) => worker(index));
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
   const cpuOf = (children: ChildProcess[]): number => children.reduce((sum, child) => sum + cpuSeconds(child.pid!), 0);
-  const [gatewayBefore, subgraphsBefore] = [cpuOf([gateway]), cpuOf(subgraphs)];
-  measuring = true;
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1_000));
-  measuring = false;
-  const [gatewayCpu, subgraphsCpu] = [cpuOf([gateway]) - gatewayBefore, cpuOf(subgraphs) - subgraphsBefore];
-  running = false;
-  await Promise.all(workers);
-  await agent.close();
-  return { requests: latencies.length, errors, latencies, gatewayCpu, subgraphsCpu };
+  const cpu = { gateway: 0, subgraphs: 0 };
+  const result = await closedLoop({
+    url,
+    connections: CONNECTIONS,
+    warmupSeconds: 2,
+    seconds: SECONDS,
+    next: workload.request,
+    window: (phase) => {
+      const sign = phase === 'open' ? -1 : 1;
+      cpu.gateway += sign * cpuOf([gateway]);
+      cpu.subgraphs += sign * cpuOf(subgraphs);
+    },
+  });
+  return { ...result, gatewayCpu: cpu.gateway, subgraphsCpu: cpu.subgraphs };
 }
 
 function summary(results: RunResult[]) {
@@ -96,29 +77,19 @@ async function main(): Promise<void> {
   pinSelf(1);
   const databases = await benchDatabases(args.postgres, ['users', 'posts', 'likes']);
   const keys = signingKeys();
-  const [usersPort, postsPort, likesPort, plainPort, cachedPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [plainPort, cachedPort] = [await freePort(), await freePort()];
   const children: ChildProcess[] = [];
   try {
-    // One Redis prefix for all: the cached gateway hears the subgraphs' announcements.
-    const common = {
+    const started = await startSubgraphs({ names: ['users', 'posts', 'likes'], databases: databases.urls, keys, redisUrl: args.redis, core: 1 });
+    const subgraphs = started.children;
+    children.push(...subgraphs);
+    const gatewayEnv = {
+      // The subgraphs' prefix: the cached gateway hears their announcements.
       REDIS_URL: args.redis,
-      REDIS_PREFIX: `bench-${randomUUID()}`,
+      REDIS_PREFIX: started.redisPrefix,
       HOST: '127.0.0.1',
       JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
-      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
-      REGISTRATIONS_PER_ADDRESS: '1000',
-    };
-    const subgraphs = [
-      startProcess(1, ['dist/subgraphs/main.js', 'users'], { ...common, PORT: String(usersPort), USERS_DATABASE_URL: databases.urls['users']!, JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY }),
-      startProcess(1, ['dist/subgraphs/main.js', 'posts'], { ...common, PORT: String(postsPort), POSTS_DATABASE_URL: databases.urls['posts']! }),
-      startProcess(1, ['dist/subgraphs/main.js', 'likes'], { ...common, PORT: String(likesPort), LIKES_DATABASE_URL: databases.urls['likes']!, POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsPort}/graphql` }),
-    ];
-    children.push(...subgraphs);
-    for (const port of [usersPort, postsPort, likesPort]) await waitForHealth(`http://127.0.0.1:${port}/health`);
-    const gatewayEnv = {
-      ...common,
-      POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsPort}/graphql`,
-      LIKES_SUBGRAPH_URL: `http://127.0.0.1:${likesPort}/graphql`,
+      ...Object.fromEntries(Object.entries(started.urls).map(([name, url]) => [`${name.toUpperCase()}_SUBGRAPH_URL`, url])),
       // The load generator is one address: the rate limit would measure itself.
       RATE_LIMIT_MAX: '0',
     };
@@ -138,34 +109,15 @@ async function main(): Promise<void> {
     const gateways = { off: await startGateway(plainPort, {}), on: await startGateway(cachedPort, { CACHE: 'true' }) };
     const urls = { off: `http://127.0.0.1:${plainPort}/graphql`, on: `http://127.0.0.1:${cachedPort}/graphql` };
 
-    // 40 users through the API (they need real accounts and tokens), posts and likes in bulk.
-    const users: Array<{ id: string; token: string }> = [];
-    for (let i = 0; i < 40; i += 1) {
-      const response = await fetch(urls.off, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }',
-          variables: { input: { username: `reader_${i}`, email: `reader${i}@bench.dev`, password: 'benchmark password' } },
-        }),
-      });
-      const { data } = (await response.json()) as { data: { register: { accessToken: string; user: { id: string } } } };
-      users.push({ id: data.register.user.id, token: data.register.accessToken });
-    }
-    const now = Date.now();
-    const posts = Array.from({ length: Number(args.posts) }, (_, index) => [randomUUID(), users[index % users.length]!.id, `Benchmark post ${index}`, new Date(now - index * 1_000), new Date(now - index * 1_000)]);
-    await insertBulk(databases.urls['posts']!, 'INSERT INTO posts (id, author_id, body, created_at, updated_at)', posts);
-    await insertBulk(databases.urls['likes']!, 'INSERT INTO known_posts (id)', posts.map(([id]) => [id]));
-    const likes = posts.slice(0, 200).flatMap(([postId], index) => users.slice(0, 5 + (index % 30)).map((user) => [postId, user.id]));
-    await insertBulk(databases.urls['likes']!, 'INSERT INTO likes (post_id, user_id)', likes);
-
-    const postIds = posts.slice(0, Number(args.varied)).map(([id]) => id as string);
+    const { users, postIds: allPosts } = await seedTimeline(urls.off, databases.urls, Number(args.posts));
+    const postIds = allPosts.slice(0, Number(args.varied));
     const randomPost = (): string => JSON.stringify({ query: POST, variables: { id: postIds[Math.floor(Math.random() * postIds.length)] } });
     const timeline = JSON.stringify({ query: TIMELINE });
+    const viewer = (worker: number) => bearer(users[worker % users.length]!.token);
     const workloads: Workload[] = [
-      { name: `varied post(id), anonymous (${postIds.length} posts, uniform)`, request: () => ({ body: randomPost(), token: undefined }) },
-      { name: `varied post(id), signed in (40 viewers)`, request: (worker) => ({ body: randomPost(), token: users[worker % users.length]!.token }) },
-      { name: 'signed-in timeline (40 viewers)', request: (worker) => ({ body: timeline, token: users[worker % users.length]!.token }) },
+      { name: `varied post(id), anonymous (${postIds.length} posts, uniform)`, request: () => ({ body: randomPost() }) },
+      { name: `varied post(id), signed in (40 viewers)`, request: (worker) => ({ body: randomPost(), headers: viewer(worker) }) },
+      { name: 'signed-in timeline (40 viewers)', request: (worker) => ({ body: timeline, headers: viewer(worker) }) },
     ];
 
     console.log('| workload | cache | req/s | errors | p50 ms | p99 ms | gateway CPU ms/req | subgraphs CPU ms/req | gateway RSS |');

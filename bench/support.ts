@@ -184,6 +184,8 @@ export interface BenchSubgraphs {
   children: ChildProcess[];
   /** Each subgraph's GraphQL URL by name. */
   urls: Record<string, string>;
+  /** Their REDIS_PREFIX: a gateway that hears their announcements needs the same. */
+  redisPrefix: string;
 }
 
 /**
@@ -201,9 +203,10 @@ export async function startSubgraphs(options: {
 }): Promise<BenchSubgraphs> {
   const ports = Object.fromEntries(await Promise.all(options.names.map(async (name) => [name, await freePort()] as const)));
   const urls = Object.fromEntries(options.names.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
+  const redisPrefix = `bench-${randomBytes(8).toString('hex')}`;
   const common = {
     REDIS_URL: options.redisUrl,
-    REDIS_PREFIX: `bench-${randomBytes(8).toString('hex')}`,
+    REDIS_PREFIX: redisPrefix,
     HOST: '127.0.0.1',
     JWT_PUBLIC_KEY: options.keys.JWT_PUBLIC_KEY,
     ...Object.fromEntries(options.names.map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, urls[name]!])),
@@ -224,7 +227,7 @@ export async function startSubgraphs(options: {
     ),
   );
   for (const name of options.names) await waitForHealth(`http://127.0.0.1:${ports[name]}/health`);
-  return { children, urls };
+  return { children, urls, redisPrefix };
 }
 
 /** What `seedTimeline` wrote: the readers (with their access tokens) and the posts' ids, newest first. */
