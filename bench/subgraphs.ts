@@ -29,7 +29,10 @@ const { values: args } = parseArgs({
   options: {
     dist: { type: 'string', default: 'dist' },
     baseline: { type: 'string' },
+    /** Extra `node` options for the new build's process only (a V8 flag under test, say). */
+    'node-args': { type: 'string', default: '' },
     subgraphs: { type: 'string', default: 'posts,users' },
+    workloads: { type: 'string', default: 'timeline,signed-in timeline,post(id)' },
     connections: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
@@ -230,14 +233,14 @@ async function main(): Promise<void> {
       const candidates: Candidate[] = [];
       for (const [label, dist] of [['new', args.dist], ...(args.baseline ? [['baseline', args.baseline]] : [])] as Array<[string, string]>) {
         const port = await freePort();
-        const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${label}`] : [];
+        const nodeArgs = [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${label}`] : []), ...(label === 'new' ? args['node-args'].split(' ').filter(Boolean) : [])];
         const child = startProcess(0, [`${dist}/subgraphs/main.js`, service], envOf(service, port), nodeArgs);
         candidates.push({ label, dist, child, url: `http://127.0.0.1:${port}/graphql` });
       }
       for (const candidate of candidates) await waitForHealth(candidate.url.replace('/graphql', '/health'));
       // Warm-up: every workload's code paths compiled by V8 before anything is measured.
       for (const candidate of candidates) for (const workload of Object.keys(WORKLOADS) as Workload[]) await replay(candidate.url, captured[service]![workload], 2);
-      for (const workload of Object.keys(WORKLOADS) as Workload[]) {
+      for (const workload of args.workloads.split(',') as Workload[]) {
         const requests = captured[service]![workload];
         const results = new Map<string, { cpu: number; requests: number; errors: number; latencies: number[] }>();
         for (let round = 0; round < ROUNDS; round += 1) {
