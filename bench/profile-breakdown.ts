@@ -1,5 +1,5 @@
 // Summarises a V8 CPU profile (`node --cpu-prof`) by where its self time went: which package,
-// which folder of ours, Node's internals, garbage collection. `npx tsx bench/profile-breakdown.ts <file.cpuprofile>`
+// which folder of ours, Node's internals, garbage collection. `npx tsx bench/profile-breakdown.ts <skipMs> <file.cpuprofile>…`
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -10,6 +10,7 @@ interface ProfileNode {
 }
 
 interface Profile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -49,7 +50,8 @@ function layerOf(category: string): string | undefined {
   return category.startsWith('node') ? undefined : `other: ${category}`;
 }
 
-export function summariseProfile(file: string, top = 25): string {
+/** `skipMs`: samples from the first milliseconds of the profile (start-up, warm-up) are left out. */
+export function summariseProfile(file: string, { skipMs = 0, top = 25 }: { skipMs?: number; top?: number } = {}): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
@@ -59,8 +61,11 @@ export function summariseProfile(file: string, top = 25): string {
   const selfByFunction = new Map<string, number>();
   let total = 0;
   let idle = 0;
+  let at = 0;
   profile.samples.forEach((id, index) => {
     const micros = profile.timeDeltas[index] ?? 0;
+    at += micros;
+    if (at < skipMs * 1_000) return;
     const frame = byId.get(id)!.callFrame;
     if (frame.functionName === '(idle)') {
       idle += micros;
@@ -69,7 +74,7 @@ export function summariseProfile(file: string, top = 25): string {
     total += micros;
     const category = categoryOf(frame);
     let layer: string | undefined;
-    for (let at: number | undefined = id; at !== undefined && !layer; at = parentOf.get(at)) layer = layerOf(categoryOf(byId.get(at)!.callFrame));
+    for (let frame: number | undefined = id; frame !== undefined && !layer; frame = parentOf.get(frame)) layer = layerOf(categoryOf(byId.get(frame)!.callFrame));
     layer ??= 'Node http/net with no caller of ours (parsing requests, socket events)';
     inclusiveByLayer.set(layer, (inclusiveByLayer.get(layer) ?? 0) + micros);
     selfByCategory.set(category, (selfByCategory.get(category) ?? 0) + micros);
@@ -91,5 +96,6 @@ export function summariseProfile(file: string, top = 25): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  for (const file of process.argv.slice(2)) console.log(`${file}\n${summariseProfile(file)}\n`);
+  const [skip, ...files] = process.argv.slice(2);
+  for (const file of files) console.log(`${file}\n${summariseProfile(file, { skipMs: Number(skip) })}\n`);
 }

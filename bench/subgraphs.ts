@@ -137,6 +137,8 @@ async function replay(url: string, requests: Captured[], seconds: number): Promi
 
 interface Candidate {
   label: string;
+  /** When its process was started (performance.now()): where its CPU profile begins. */
+  started: number;
   dist: string;
   child: ChildProcess;
   url: string;
@@ -146,7 +148,14 @@ async function main(): Promise<void> {
   pinSelf(1);
   const databases = await benchDatabases(args.postgres, ['users', 'posts', 'likes']);
   const keys = signingKeys();
-  const [usersPort, postsPort, likesPort, gatewayPort, usersProxyPort, postsProxyPort] = (await Promise.all(Array.from({ length: 6 }, freePort))) as [number, number, number, number, number, number];
+  const [usersPort, postsPort, likesPort, gatewayPort, usersProxyPort, postsProxyPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const children: ChildProcess[] = [];
   const common = {
     REDIS_URL: args.redis,
@@ -169,9 +178,10 @@ async function main(): Promise<void> {
     for (const [name, port] of [['users', usersPort], ['posts', postsPort], ['likes', likesPort]] as const) {
       children.push(startProcess(1, [`${args.dist}/subgraphs/main.js`, name], envOf(name, port)));
     }
-    for (const port of [usersPort, postsPort, likesPort]) await waitForHealth(`http://127.0.0.1:${port}/health`);
+    for (const port of [usersPort, postsPort, likesPort]) await waitForHealth(`http://127.0.0.1:${port}/health`, 120);
     const gateway = startProcess(1, [`${args.dist}/gateway/main.js`], {
       PORT: String(gatewayPort),
+      HOST: '127.0.0.1',
       JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
       USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersProxyPort}/graphql`,
       POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsProxyPort}/graphql`,
@@ -179,7 +189,7 @@ async function main(): Promise<void> {
     });
     children.push(gateway);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-    await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`);
+    await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, 120);
 
     const users: Array<{ id: string; token: string }> = [];
     for (let i = 0; i < 40; i += 1) {
@@ -234,12 +244,15 @@ async function main(): Promise<void> {
       for (const [label, dist] of [['new', args.dist], ...(args.baseline ? [['baseline', args.baseline]] : [])] as Array<[string, string]>) {
         const port = await freePort();
         const nodeArgs = [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${label}`] : []), ...(label === 'new' ? args['node-args'].split(' ').filter(Boolean) : [])];
+        const started = performance.now();
         const child = startProcess(0, [`${dist}/subgraphs/main.js`, service], envOf(service, port), nodeArgs);
-        candidates.push({ label, dist, child, url: `http://127.0.0.1:${port}/graphql` });
+        candidates.push({ label, started, dist, child, url: `http://127.0.0.1:${port}/graphql` });
+        // One at a time: two migrating, compiling starts on a loaded machine can outlast the wait.
+        await waitForHealth(`http://127.0.0.1:${port}/health`, 120);
       }
-      for (const candidate of candidates) await waitForHealth(candidate.url.replace('/graphql', '/health'));
       // Warm-up: every workload's code paths compiled by V8 before anything is measured.
       for (const candidate of candidates) for (const workload of Object.keys(WORKLOADS) as Workload[]) await replay(candidate.url, captured[service]![workload], 2);
+      const measuredFrom = performance.now();
       for (const workload of args.workloads.split(',') as Workload[]) {
         const requests = captured[service]![workload];
         const results = new Map<string, { cpu: number; requests: number; errors: number; latencies: number[] }>();
@@ -276,7 +289,7 @@ async function main(): Promise<void> {
       if (args.profile) {
         for (const candidate of candidates) {
           const dir = `${PROFILE_DIR}/${candidate.label}`;
-          for (const file of readdirSync(dir)) console.log(`\n${service} ${candidate.label} (${join(dir, file)}):\n${summariseProfile(join(dir, file))}`);
+          for (const file of readdirSync(dir)) console.log(`\n${service} ${candidate.label} (${join(dir, file)}), after warm-up:\n${summariseProfile(join(dir, file), { skipMs: measuredFrom - candidate.started })}`);
         }
       }
     }

@@ -27,8 +27,8 @@ export function startProcess(core: number, [script, ...args]: [string, ...string
   return child;
 }
 
-export async function waitForHealth(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+export async function waitForHealth(url: string, seconds = 20): Promise<void> {
+  for (let attempt = 0; attempt < seconds * 10; attempt += 1) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {
