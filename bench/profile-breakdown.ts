@@ -26,7 +26,7 @@ function categoryOf({ functionName, url }: ProfileNode['callFrame']): string {
     if (name === 'pg' || name.startsWith('pg-')) return 'pg (driver)';
     return name;
   }
-  const ours = /\/dist[^/]*\/((?:platform|subgraphs|prisma|contracts)\/[^/]+)/.exec(url);
+  const ours = /\/dist\/(?:[^/]+\/)??((?:platform|subgraphs|prisma|contracts)\/[^/]+)/.exec(url);
   if (ours) return `ours: ${ours[1]}`;
   if (url.startsWith('node:')) return `node: ${url.slice(5).replace(/^internal\//, '').split('/')[0]}`;
   return url;
@@ -78,7 +78,7 @@ export function summariseProfile(file: string, { skipMs = 0, top = 25 }: { skipM
     layer ??= 'Node http/net with no caller of ours (parsing requests, socket events)';
     inclusiveByLayer.set(layer, (inclusiveByLayer.get(layer) ?? 0) + micros);
     selfByCategory.set(category, (selfByCategory.get(category) ?? 0) + micros);
-    const name = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist[^/]*\//, '')}:${frame.lineNumber + 1}`;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\/(?:(?:baseline|final)\/)?/, '')}:${frame.lineNumber + 1}`;
     selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + micros);
   });
   const lines = [`busy ${(total / 1e3).toFixed(0)} ms, idle ${(idle / 1e3).toFixed(0)} ms; by layer (Node internals and natives counted to their caller):`];
