@@ -31,8 +31,8 @@ export function startProcess(core: number, [script, ...args]: [string, ...string
   return child;
 }
 
-export async function waitForHealth(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 1_200; attempt += 1) {
+export async function waitForHealth(url: string, seconds = 120): Promise<void> {
+  for (let attempt = 0; attempt < seconds * 10; attempt += 1) {
     try {
       if ((await fetch(url)).ok) return;
     } catch {

@@ -34,20 +34,28 @@ function checkVariable(value: unknown, path: readonly string[]): GraphQLError | 
   return null;
 }
 
+/** What a document's own text says: where a literal holds a forbidden character, and where each variable is first used. */
+interface DocumentInputs {
+  forbiddenAt: readonly string[] | null;
+  usedAt: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * Checks every string a request carries, literals in the document and variables alike, for
- * characters no field accepts (platform/text.ts). One check for every argument of every
- * subgraph: no resolver can forget it, and a NUL never reaches PostgreSQL. The error names
- * the argument or input field: a variable is named by where the document uses it.
+ * Per parsed document: Apollo Server and graphql-ws hand the same DocumentNode for the same
+ * operation text (Apollo's document cache), so its literals are walked once, not per request.
  */
-export function checkInputCharacters(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): GraphQLError | null {
-  let found: GraphQLError | null = null;
+const documentInputs = new WeakMap<DocumentNode, DocumentInputs>();
+
+function inputsOf(document: DocumentNode): DocumentInputs {
+  const known = documentInputs.get(document);
+  if (known) return known;
+  let forbiddenAt: readonly string[] | null = null;
   const usedAt = new Map<string, readonly string[]>();
   const checkLiteral = (node: ValueNode, path: readonly string[]): void => {
-    if (found) return;
+    if (forbiddenAt) return;
     switch (node.kind) {
       case Kind.STRING:
-        if (hasForbiddenCharacter(node.value)) found = forbiddenCharacter(path);
+        if (hasForbiddenCharacter(node.value)) forbiddenAt = path;
         return;
       case Kind.LIST:
         for (const item of node.values) checkLiteral(item, path);
@@ -71,9 +79,23 @@ export function checkInputCharacters(document: DocumentNode, variables: Readonly
       return false;
     },
   });
-  if (found) return found;
-  for (const [name, value] of Object.entries(variables ?? {})) {
-    const error = checkVariable(value, usedAt.get(name) ?? [name]);
+  const inputs: DocumentInputs = { forbiddenAt, usedAt };
+  documentInputs.set(document, inputs);
+  return inputs;
+}
+
+/**
+ * Checks every string a request carries, literals in the document and variables alike, for
+ * characters no field accepts (platform/text.ts). One check for every argument of every
+ * subgraph: no resolver can forget it, and a NUL never reaches PostgreSQL. The error names
+ * the argument or input field: a variable is named by where the document uses it.
+ */
+export function checkInputCharacters(document: DocumentNode, variables: Readonly<Record<string, unknown>> | null | undefined): GraphQLError | null {
+  const { forbiddenAt, usedAt } = inputsOf(document);
+  if (forbiddenAt) return forbiddenCharacter(forbiddenAt);
+  if (!variables) return null;
+  for (const name in variables) {
+    const error = checkVariable(variables[name], usedAt.get(name) ?? [name]);
     if (error) return error;
   }
   return null;
