@@ -20,10 +20,9 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { Pool } from 'undici';
 import { summariseProfile } from './profile-breakdown.js';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, runBenchmark, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, runBenchmark, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,21 +57,6 @@ type Workload = keyof typeof WORKLOADS;
 interface Captured {
   headers: Record<string, string>;
   body: string;
-}
-
-async function insertBulk(url: string, statement: string, rows: unknown[][]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (let start = 0; start < rows.length; start += 1_000) {
-      const chunk = rows.slice(start, start + 1_000);
-      const width = chunk[0]!.length;
-      const placeholders = chunk.map((_, row) => `(${Array.from({ length: width }, (__, column) => `$${row * width + column + 1}`).join(', ')})`);
-      await client.query(`${statement} VALUES ${placeholders.join(', ')} ON CONFLICT DO NOTHING`, chunk.flat());
-    }
-  } finally {
-    await client.end();
-  }
 }
 
 /** A proxy that forwards to `target` and keeps what it forwarded while `recording` is set. */
@@ -191,20 +175,7 @@ async function main(): Promise<void> {
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, 120);
 
-    const users: Array<{ id: string; token: string }> = [];
-    for (let i = 0; i < 40; i += 1) {
-      const { data } = await post(gatewayUrl, 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }', {
-        input: { username: `reader_${i}`, email: `reader${i}@bench.dev`, password: 'benchmark password' },
-      });
-      const register = data!['register'] as { accessToken: string; user: { id: string } };
-      users.push({ id: register.user.id, token: register.accessToken });
-    }
-    const now = Date.now();
-    const posts = Array.from({ length: 2_000 }, (_, index) => [randomUUID(), users[index % users.length]!.id, `Benchmark post ${index}`, new Date(now - index * 1_000), new Date(now - index * 1_000)]);
-    await insertBulk(databases.urls['posts']!, 'INSERT INTO posts (id, author_id, body, created_at, updated_at)', posts);
-    await insertBulk(databases.urls['likes']!, 'INSERT INTO known_posts (id)', posts.map(([id]) => [id]));
-    const likes = posts.slice(0, 200).flatMap(([postId], index) => users.slice(0, 5 + (index % 30)).map((user) => [postId, user.id]));
-    await insertBulk(databases.urls['likes']!, 'INSERT INTO likes (post_id, user_id)', likes);
+    const { users, postIds } = await seedTimeline(gatewayUrl, databases.urls, 2_000);
 
     const captured: Record<string, Record<Workload, Captured[]>> = {};
     for (const workload of Object.keys(WORKLOADS) as Workload[]) {
@@ -212,7 +183,7 @@ async function main(): Promise<void> {
       const { query, signedIn } = WORKLOADS[workload];
       const sends =
         workload === 'post(id)'
-          ? posts.slice(0, 200).map(([id]) => () => post(gatewayUrl, query, { id }))
+          ? postIds.slice(0, 200).map((id) => () => post(gatewayUrl, query, { id }))
           : signedIn
             ? users.map((user) => () => post(gatewayUrl, query, {}, user.token))
             : [() => post(gatewayUrl, query)];
