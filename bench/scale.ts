@@ -107,6 +107,7 @@ function loadStatements(s: Sizes): Record<string, string[]> {
       `INSERT INTO follows (follower_id, followee_id, created_at)
          SELECT ${idSql(USER, 'u')}, ${idSql(USER, `(u + k * ${Math.floor(s.users / (followsPerUser + 1))}) % ${s.users}`)}, ${now}
          FROM generate_series(0, ${s.users - 1}) AS u, generate_series(1, ${followsPerUser}) AS k`,
+      `SELECT follow_counts_rebuild()`,
     ],
     posts: [
       `INSERT INTO posts (id, author_id, body, created_at, updated_at)
