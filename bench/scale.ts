@@ -113,6 +113,7 @@ function loadStatements(s: Sizes): Record<string, string[]> {
       `INSERT INTO posts (id, author_id, body, created_at, updated_at)
          SELECT ${idSql(POST, 'p')}, ${idSql(USER, `p % ${s.users}`)}, 'Benchmark post ' || p, ${postAt('p')}, ${postAt('p')}
          FROM generate_series(0, ${s.posts - 1}) AS p`,
+      `SELECT author_post_counts_rebuild()`,
     ],
     likes: [
       `INSERT INTO known_posts (id) SELECT ${idSql(POST, 'p')} FROM generate_series(0, ${s.posts - 1}) AS p`,
