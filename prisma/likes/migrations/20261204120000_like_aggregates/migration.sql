@@ -61,7 +61,9 @@ END $$;
 CREATE FUNCTION "like_aggregates_rebuild"() RETURNS void LANGUAGE sql AS $$
   TRUNCATE post_like_counts, post_like_hours;
   INSERT INTO post_like_counts (post_id, count) SELECT post_id, count(*) FROM likes GROUP BY post_id;
-  INSERT INTO post_like_hours (hour, post_id, count) SELECT like_hour(created_at), post_id, count(*) FROM likes GROUP BY 1, 2;
+  -- In hour order, as likes arriving over time would write them: a window's hours then sit
+  -- on few pages.
+  INSERT INTO post_like_hours (hour, post_id, count) SELECT like_hour(created_at), post_id, count(*) FROM likes GROUP BY 1, 2 ORDER BY 1, 2;
 $$;
 SELECT like_aggregates_rebuild();
 
