@@ -28,6 +28,11 @@ CREATE TABLE "post_like_hours" (
 );
 
 -- The hour a like counts in: UTC hours, whatever the session's time zone.
+-- A window's hours are a few thousand rows at most: parallel workers cost more to start
+-- than they save, and the planner (which cannot estimate how many posts a window holds)
+-- would otherwise pick them for popularPosts(since:) on large tables.
+ALTER TABLE "post_like_hours" SET (parallel_workers = 0);
+
 CREATE FUNCTION "like_hour"(at TIMESTAMPTZ) RETURNS TIMESTAMPTZ LANGUAGE sql STABLE PARALLEL SAFE
   RETURN date_trunc('hour', at, 'UTC');
 
