@@ -110,3 +110,32 @@ test('the SQL a users page costs does not grow with the page size', async () => 
   expect(large).toBe(small);
   expect(small).toBeLessThanOrEqual(5);
 });
+
+test('followersCount and followingCount stay exact while many users follow and unfollow each other at once, and cost no more with more follows', async () => {
+  const star = await registerUser(supergraph, 'crowdstar');
+  const fans = await Promise.all(Array.from({ length: 30 }, () => registerUser(supergraph, 'crowdfan')));
+  // Each fan's own steps run in order; all fans race each other, and the star follows them
+  // back meanwhile (both rows of a pair change in one statement's counts).
+  const steps = [['follow', 'follow'], ['follow', 'unfollow'], ['unfollow', 'follow', 'unfollow', 'follow']] as const;
+  const results = await Promise.all([
+    ...fans.map(async (fan, index) => {
+      const errors = [];
+      for (const step of steps[index % steps.length]!) errors.push(...((await (step === 'follow' ? follow : unfollow)(fan, star.id)).errors ?? []));
+      return errors;
+    }),
+    ...fans.map(async (fan) => (await follow(star, fan.id)).errors ?? []),
+  ]);
+  expect(results.flat()).toEqual([]);
+  // Fans 0 and 2 (mod 3) end following: 20 of 30.
+  expect(await counts(star.id)).toMatchObject({ followersCount: 20, followingCount: 30 });
+  const [row] = await sql<{ followers: number; following: number }>(supergraph.databaseUrls['users']!, 'SELECT followers, following FROM user_follow_counts WHERE user_id = $1', [star.id]);
+  expect(row).toEqual({ followers: 20, following: 30 });
+  for (const [index, fan] of fans.entries()) expect(await counts(fan.id)).toMatchObject({ followersCount: 1, followingCount: index % 3 === 1 ? 0 : 1 });
+
+  // A deleted account's follows go with it, and so do they from the counts.
+  const statements = () => supergraph.statementsDuring('users', () => counts(star.id));
+  const before = await statements();
+  await sql(supergraph.databaseUrls['users']!, 'DELETE FROM users WHERE id = $1', [fans[0]!.id]);
+  expect(await counts(star.id)).toMatchObject({ followersCount: 19, followingCount: 29 });
+  expect(await statements()).toBe(before);
+});

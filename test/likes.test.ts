@@ -162,3 +162,111 @@ describe('postLikesChanged', () => {
     }
   });
 });
+
+describe('maintained like counts', () => {
+  const likesDb = () => supergraph.databaseUrls['likes']!;
+  const likeCountOf = async (postId: string) =>
+    dataOf(await supergraph.request<{ post: { likeCount: number } | null }>('query ($id: ID!) { post(id: $id) { likeCount } }', { id: postId })).post?.likeCount;
+  /** The post's like rows, its counter row, and the sum of its hourly counters. */
+  const tallies = async (postId: string) =>
+    (
+      await sql<{ rows: number; counted: number | null; hours: number | null }>(
+        likesDb(),
+        `SELECT (SELECT count(*)::int FROM likes WHERE post_id = $1) AS rows,
+                (SELECT count FROM post_like_counts WHERE post_id = $1) AS counted,
+                (SELECT sum(count)::int FROM post_like_hours WHERE post_id = $1) AS hours`,
+        [postId],
+      )
+    )[0]!;
+
+  test('stay exact while many users like and unlike the same post at once, and drop to 0 when the post is deleted', async () => {
+    const author = await registerUser(supergraph, 'contested');
+    const postId = await createPost(author);
+    const fans = await Promise.all(Array.from({ length: 40 }, () => registerUser(supergraph, 'racer')));
+    // Each fan's own actions run in order (so its final state is known); all fans race each other.
+    const scripts: Array<Array<'likePost' | 'unlikePost'>> = [
+      ['likePost', 'likePost', 'unlikePost'],
+      ['likePost', 'unlikePost', 'likePost', 'likePost'],
+      ['unlikePost', 'likePost'],
+      ['likePost', 'unlikePost', 'unlikePost'],
+    ];
+    const results = await Promise.all(
+      fans.map(async (fan, index) => {
+        const errors = [];
+        for (const verb of scripts[index % scripts.length]!) errors.push(...((await like(fan, postId, verb)).errors ?? []));
+        return errors;
+      }),
+    );
+    expect(results.flat()).toEqual([]);
+    // Fans following scripts 0 and 3 end unliked; 1 and 2 end liking: half of them.
+    expect(await tallies(postId)).toEqual({ rows: 20, counted: 20, hours: 20 });
+    expect(await likeCountOf(postId)).toBe(20);
+
+    // Fifty concurrent likes and unlikes by the same fans again: whatever order they ran in,
+    // the counters equal the rows.
+    await Promise.all(fans.flatMap((fan, index) => [like(fan, postId, index % 3 === 0 ? 'unlikePost' : 'likePost'), like(fan, postId)]));
+    const settled = await tallies(postId);
+    expect(settled.counted).toBe(settled.rows);
+    expect(settled.hours).toBe(settled.rows);
+
+    dataOf(await supergraph.request('mutation ($id: ID!) { deletePost(id: $id) }', { id: postId }, { token: author.accessToken }));
+    await eventually(async () => (await tallies(postId)).rows === 0, 10_000, 'PostDeleted removing the likes');
+    expect(await tallies(postId)).toEqual({ rows: 0, counted: 0, hours: 0 });
+  });
+
+  test('popularPosts answers exactly what grouping the like rows answers, for any since', async () => {
+    // Likes spread over the last five hours, written straight into likes' tables (the
+    // triggers count them as they count the mutations' likes).
+    const hour = 3_600_000;
+    const posts = Array.from({ length: 12 }, (_, index) => `01900000-0000-7000-8000-${String(index).padStart(12, '0')}`);
+    await sql(likesDb(), 'INSERT INTO known_posts (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING', [posts]);
+    await sql(
+      likesDb(),
+      `INSERT INTO likes (post_id, user_id, created_at)
+         SELECT ($1::uuid[])[1 + (i * 7) % 12], ('01900000-0000-7000-9000-' || lpad(i::text, 12, '0'))::uuid, now() - (i * interval '61 seconds')
+         FROM generate_series(1, 290) AS i`,
+      [posts],
+    );
+    const reference = async (since: Date | null) =>
+      (
+        await sql<{ id: string }>(
+          likesDb(),
+          'SELECT post_id::text AS id FROM likes WHERE $1::timestamptz IS NULL OR created_at >= $1 GROUP BY post_id ORDER BY count(*) DESC, post_id DESC LIMIT 100',
+          [since],
+        )
+      ).map((row) => row.id);
+    const popular = async (since: Date | null) =>
+      dataOf(await supergraph.request<{ popularPosts: Array<{ id: string }> }>('query ($since: DateTime) { popularPosts(first: 100, since: $since) { id } }', { since: since?.toISOString() ?? null })).popularPosts.map(
+        (post) => post.id,
+      );
+    const now = Date.now();
+    const startOfHour = now - (now % hour);
+    const sinces = [null, new Date(now - 2.5 * hour), new Date(startOfHour - 2 * hour), new Date(startOfHour), new Date(now - 90_000), new Date(now - 5 * hour - 1), new Date(now + hour)];
+    for (const since of sinces) expect(await popular(since)).toEqual(await reference(since));
+    // Unliking moves the counts down as exactly.
+    await sql(likesDb(), 'DELETE FROM likes WHERE post_id = $1 AND created_at > now() - interval \'100 minutes\'', [posts[3]]);
+    for (const since of sinces) expect(await popular(since)).toEqual(await reference(since));
+  });
+
+  test('likeCount and popularPosts cost the same statements with thousands more likes', async () => {
+    const author = await registerUser(supergraph, 'measured');
+    const postId = await createPost(author, 'hot');
+    const fan = await registerUser(supergraph, 'measurer');
+    dataOf(await like(fan, postId));
+    const read = async () => {
+      for (const since of [null, new Date(Date.now() - 7_200_000).toISOString()])
+        dataOf(await supergraph.request('query ($id: ID!, $since: DateTime) { post(id: $id) { likeCount } popularPosts(first: 10, since: $since) { id likeCount } }', { id: postId, since }));
+    };
+    const statements = async () => supergraph.statementsDuring('likes', read);
+    await read();
+    const few = await statements();
+    await sql(
+      likesDb(),
+      `INSERT INTO likes (post_id, user_id, created_at)
+         SELECT $1::uuid, ('01900000-0000-7000-a000-' || lpad(i::text, 12, '0'))::uuid, now() - (i * interval '1 second') FROM generate_series(1, 5000) AS i`,
+      [postId],
+    );
+    expect(await likeCountOf(postId)).toBe(5001);
+    expect(await statements()).toBe(few);
+  });
+});

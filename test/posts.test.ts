@@ -135,6 +135,29 @@ describe('timelines', () => {
     expect(user.posts.edges.map((edge) => edge.node.id)).toEqual(ids.reverse());
   });
 
+  test('postsCount stays exact while an author posts and deletes at once, and costs no more with more posts', async () => {
+    const author = await registerUser(supergraph, 'prolific');
+    const countOf = async () => dataOf(await supergraph.request<{ user: { postsCount: number } }>('query ($id: ID!) { user(id: $id) { postsCount } }', { id: author.id })).user.postsCount;
+    const first = await Promise.all(Array.from({ length: 12 }, (_, index) => createPost(author, `burst ${index}`)));
+    // Half of them deleted while twelve more are written.
+    await Promise.all([
+      ...first.slice(0, 6).map((result) => supergraph.request('mutation ($id: ID!) { deletePost(id: $id) }', { id: dataOf(result).createPost.id }, { token: author.accessToken })),
+      ...Array.from({ length: 12 }, (_, index) => createPost(author, `second burst ${index}`)),
+    ]);
+    expect(await countOf()).toBe(18);
+    const [row] = await sql<{ count: number }>(supergraph.databaseUrls['posts']!, 'SELECT count FROM author_post_counts WHERE author_id = $1', [author.id]);
+    expect(row?.count).toBe(18);
+    const statements = () => supergraph.statementsDuring('posts', countOf);
+    const before = await statements();
+    await sql(
+      supergraph.databaseUrls['posts']!,
+      `INSERT INTO posts (id, author_id, body, updated_at) SELECT ('01900000-0000-7000-8000-' || lpad(i::text, 12, '0'))::uuid, $1, 'bulk', now() FROM generate_series(1, 2000) AS i`,
+      [author.id],
+    );
+    expect(await countOf()).toBe(2018);
+    expect(await statements()).toBe(before);
+  });
+
   test('me { homeTimeline } holds the posts of the users I follow, newest first, and nobody else\'s', async () => {
     const [reader, followed, alsoFollowed, stranger] = (await Promise.all(['reader', 'followed', 'alsofollowed', 'stranger'].map((name) => registerUser(supergraph, name)))) as [
       TestUser,

@@ -19,7 +19,11 @@ export interface LikesDeps {
   pubsub: PubSub;
 }
 
-/** Liking, unliking and the lists built from likes. Counts are always counted from the rows. */
+/**
+ * Liking, unliking and the lists built from likes. Counts are read from post_like_counts and
+ * post_like_hours, which triggers keep in the transaction of each like row written or
+ * removed (migration `*_like_aggregates`): only a row really inserted or deleted moves them.
+ */
 export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
   /** Tells the post's subscribers its count changed, after the write committed. */
   const publishCount = async (postId: string): Promise<void> => {
@@ -56,24 +60,35 @@ export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
     /** Who likes the post, latest like first. */
     async likers(postId: string, request: PageRequest): Promise<UserConnectionModel> {
       const page = await keysetPage(request, 'userId', ({ where, ...args }) => db.like.findMany({ where: { postId, ...where }, ...args }), (like) => ({ id: like.userId }));
-      return { ...page, totalCount: () => db.like.count({ where: { postId } }) };
+      return { ...page, totalCount: async () => (await db.postLikeCount.findUnique({ where: { postId } }))?.count ?? 0 };
     },
 
     /** What the user likes, latest like first. */
     likedPosts: (userId: string, request: PageRequest): Promise<PostConnectionModel> =>
       keysetPage(request, 'postId', ({ where, ...args }) => db.like.findMany({ where: { userId, ...where }, ...args }), (like) => ({ id: like.postId })),
 
-    /** The most liked posts, counting likes given since `since`; ties go to the newer post (UUIDv7 ids sort by time). */
+    /**
+     * The most liked posts, counting likes given since `since`; ties go to the newer post
+     * (UUIDv7 ids sort by time). Read from the maintained counts, never by grouping likes: all
+     * time is the first rows of the count index; a window sums the whole hours after `since`
+     * and counts only the likes of its partial first hour from the rows.
+     */
     async popular(first: number, since: Date | null): Promise<PostReference[]> {
       if (first === 0) return [];
-      const rows = await db.like.groupBy({
-        by: ['postId'],
-        where: since ? { createdAt: { gte: since } } : {},
-        _count: { postId: true },
-        orderBy: [{ _count: { postId: 'desc' } }, { postId: 'desc' }],
-        take: first,
-      });
-      return rows.map((row) => ({ id: row.postId }));
+      if (!since) {
+        const rows = await db.postLikeCount.findMany({ where: { count: { gt: 0 } }, orderBy: [{ count: 'desc' }, { postId: 'desc' }], take: first, select: { postId: true } });
+        return rows.map((row) => ({ id: row.postId }));
+      }
+      const rows = await db.$queryRaw<Array<{ post_id: string }>>`
+        SELECT post_id::text AS post_id FROM (
+          SELECT post_id, count FROM post_like_hours WHERE hour >= like_hour(${since}::timestamptz) + interval '1 hour'
+          UNION ALL
+          SELECT post_id, 1 FROM likes WHERE created_at >= ${since}::timestamptz AND created_at < like_hour(${since}::timestamptz) + interval '1 hour'
+        ) AS liked_since
+        GROUP BY post_id HAVING sum(count) > 0
+        ORDER BY sum(count) DESC, post_id DESC
+        LIMIT ${first}`;
+      return rows.map((row) => ({ id: row.post_id }));
     },
   };
 }

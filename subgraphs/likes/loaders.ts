@@ -10,10 +10,11 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
   return {
     /** Rows per table from the maintained counters (platformStats). */
     rowCount: rowCountLoader(db),
+    /** From the maintained per-post counts: one primary-key lookup per post, however many likes. */
     likeCount: batchLoader(
-      (postIds: readonly string[]) => db.like.groupBy({ by: ['postId'], where: { postId: { in: [...postIds] } }, _count: { _all: true } }),
+      (postIds: readonly string[]) => db.postLikeCount.findMany({ where: { postId: { in: [...postIds] } } }),
       (row) => row.postId,
-      (row) => row._count._all,
+      (row) => row.count,
       0,
     ),
     /** Whether the viewer likes each post; every key is false for anonymous viewers. */

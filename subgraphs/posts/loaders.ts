@@ -10,10 +10,11 @@ export function createLoaders(db: PrismaClient) {
     /** Rows per table from the maintained counters (platformStats). */
     rowCount: rowCountLoader(db),
     post: rowLoader((ids) => db.post.findMany({ where: { id: { in: [...ids] } } })),
+    /** From the maintained per-author counts: one key lookup per author, however many posts. */
     postsCount: batchLoader(
-      (authorIds: readonly string[]) => db.post.groupBy({ by: ['authorId'], where: { authorId: { in: [...authorIds] } }, _count: { _all: true } }),
+      (authorIds: readonly string[]) => db.authorPostCount.findMany({ where: { authorId: { in: [...authorIds] } } }),
       (row) => row.authorId,
-      (row) => row._count._all,
+      (row) => row.count,
       0,
     ),
   };

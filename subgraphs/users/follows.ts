@@ -53,13 +53,13 @@ export function createFollows({ db, pubsub }: { db: PrismaClient; pubsub: PubSub
     /** Who follows `userId`, latest first. */
     async followers(userId: string, request: PageRequest): Promise<UserConnectionModel> {
       const page = await keysetPage(request, 'followerId', ({ where, ...args }) => db.follow.findMany({ where: { followeeId: userId, ...where }, ...args, include: { follower: true } }), (row) => row.follower);
-      return { ...page, totalCount: () => db.follow.count({ where: { followeeId: userId } }) };
+      return { ...page, totalCount: async () => (await db.userFollowCount.findUnique({ where: { userId } }))?.followers ?? 0 };
     },
 
     /** Whom `userId` follows, latest first. */
     async following(userId: string, request: PageRequest): Promise<UserConnectionModel> {
       const page = await keysetPage(request, 'followeeId', ({ where, ...args }) => db.follow.findMany({ where: { followerId: userId, ...where }, ...args, include: { followee: true } }), (row) => row.followee);
-      return { ...page, totalCount: () => db.follow.count({ where: { followerId: userId } }) };
+      return { ...page, totalCount: async () => (await db.userFollowCount.findUnique({ where: { userId } }))?.following ?? 0 };
     },
   };
 }
