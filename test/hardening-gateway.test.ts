@@ -331,6 +331,24 @@ describe('the gateway in production, under attack', () => {
       expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     });
 
+    test('and over the subgraph\'s WebSocket, as are too many tokens', async () => {
+      const counts = `{ ${Array.from({ length: 2_500 }, (_, index) => `c${index}: users { totalCount }`).join(' ')} }`;
+      const tokens = `{ ${'__typename '.repeat(50_001)}}`;
+      const socket = openSocket(supergraph.subgraphs['users']!.url);
+      try {
+        const wide = await socket.subscribe(counts).next(30_000);
+        expect(wide.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+        expect(wide.errors?.[0]?.message).toMatch(/more than 2000 fields/);
+        const long = await socket.subscribe(tokens).next(30_000);
+        expect(long.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+        expect(long.errors?.[0]?.message).toMatch(/more that 50000 tokens/);
+        // The socket still serves what is within the limits.
+        expect((await socket.subscribe('{ users { totalCount } }').next()).errors).toBeUndefined();
+      } finally {
+        await socket.dispose();
+      }
+    });
+
     test('so is a query nested too deep', async () => {
       const deep = `{ me { ${'followers { edges { node { '.repeat(8)}id${' } } }'.repeat(8)} } }`;
       const result = await graphql(supergraph.subgraphs['users']!.url, deep);
