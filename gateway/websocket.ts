@@ -157,10 +157,12 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       }
     },
     execute: async (args): Promise<ExecutionResult | AsyncIterable<ExecutionResult>> => {
-      const { query, identity, send } = args.contextValue as OperationContext;
+      const { query, identity, send, client } = args.contextValue as OperationContext;
       const response = await apollo.executeOperation(
         { query, variables: args.variableValues ?? {}, operationName: args.operationName ?? undefined },
-        { contextValue: { viewer: identity.viewer, authorization: identity.authorization } },
+        // The client's address goes with mutations, as for HTTP: else subgraphs would count
+        // every socket's sign-ups under the gateway's own address.
+        { contextValue: { viewer: identity.viewer, authorization: identity.authorization, clientAddress: client.address } },
       );
       if (response.body.kind !== 'single') return { errors: [badInput('Incremental delivery (@defer, @stream) is not available over WebSocket.')] };
       // Written here, as subscription events are, so the unread-bytes check and the write are
