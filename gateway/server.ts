@@ -214,6 +214,7 @@ export async function startGateway(config: GatewayConfig, { logOutput }: { logOu
         bodyLimit: CLIENT_BODY_LIMIT,
         tracerName: 'gateway',
         logger,
+        onRejected: telemetry.countRejections,
       },
     ),
   );
