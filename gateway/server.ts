@@ -14,6 +14,7 @@ import { graphqlTelemetry } from '../platform/observability/graphql-telemetry.js
 import type { GraphQLTelemetry } from '../platform/observability/graphql-telemetry.js';
 import { createMetricsRegistry } from '../platform/observability/metrics.js';
 import type { Registry } from '../platform/observability/metrics.js';
+import { internalSecretWarning } from '../platform/config/env.js';
 import { apolloLogger, createLogger } from '../platform/observability/logger.js';
 import type { LogOutput, Logger } from '../platform/observability/logger.js';
 import { originAllowed } from '../platform/http/cors.js';
@@ -145,6 +146,8 @@ function subgraphsReady(dataSources: Record<string, SubgraphDataSource>): Record
  */
 export async function startGateway(config: GatewayConfig, { logOutput }: { logOutput?: LogOutput } = {}): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.logLevel, config.production, logOutput);
+  const secretWarning = internalSecretWarning(config.internalSecret, config.production);
+  if (secretWarning) logger.warn(secretWarning);
   const registry = createMetricsRegistry('gateway');
   const telemetry = graphqlTelemetry<GatewayContext>({ registry, logger, accessLog: 'info', loggedElsewhere: raisedBySubgraph });
   const supergraphSdl = readSupergraph(config.supergraphPath);
@@ -214,6 +217,7 @@ export async function startGateway(config: GatewayConfig, { logOutput }: { logOu
         bodyLimit: CLIENT_BODY_LIMIT,
         tracerName: 'gateway',
         logger,
+        onRejected: telemetry.countRejections,
       },
     ),
   );

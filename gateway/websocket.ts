@@ -3,7 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import { getOperationAST, getVariableValues, GraphQLError, NoSchemaIntrospectionCustomRule, parse, print, specifiedRules, validate } from 'graphql';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { TokenVerifier } from '../platform/auth/token-verifier.js';
-import { formatError } from '../platform/errors.js';
+import { appError, badUserInput, formatError } from '../platform/errors.js';
 import { GRAPHQL_PATH } from '../platform/http/graphql-route.js';
 import { authenticateConnection, mapAsyncIterator, serveGraphqlWs } from '../platform/http/graphql-ws.js';
 import type { ConnectionIdentity, SocketContext } from '../platform/http/graphql-ws.js';
@@ -56,9 +56,8 @@ const NOTHING_MORE: AsyncIterable<ExecutionResult> = {
   [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
 };
 
-const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-
-const rateLimitedError = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } });
+/** A RATE_LIMITED refusal by a socket limit; `limit` labels it in graphql_operations_rejected_total, as HTTP's refusals are. */
+const socketLimit = (limit: string, message: string): GraphQLError => appError('RATE_LIMITED', message, { limit });
 
 /**
  * graphql-ws on the gateway's `/graphql`. graphql-ws runs outside Apollo Server's request
@@ -84,6 +83,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     if (!(await authenticateConnection(ctx, verifier))) return false;
     const release = sockets.acquire(clientOf(ctx));
     if (!release) {
+      options.onRejected([socketLimit('sockets', 'Too many sockets from this client')]);
       ctx.extra.socket.close(TOO_MANY_SOCKETS, 'Too many sockets from this client');
       return false;
     }
@@ -93,7 +93,9 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
 
   const onSubscribe = async (ctx: SocketContext, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
     if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-      return [rateLimitedError(`A socket may hold at most ${MAX_OPERATIONS_PER_SOCKET} operations at once (subscriptions, and results not yet read).`)];
+      const refused = [socketLimit('socket_operations', `A socket may hold at most ${MAX_OPERATIONS_PER_SOCKET} operations at once (subscriptions, and results not yet read).`)];
+      options.onRejected(refused);
+      return refused;
     }
     const client = clientOf(ctx);
     try {
@@ -106,15 +108,15 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     try {
       document = parse(payload.query);
     } catch (error) {
-      return [badInput(error instanceof Error ? error.message : 'The operation cannot be parsed.')];
+      return [badUserInput(error instanceof Error ? error.message : 'The operation cannot be parsed.')];
     }
     const validationErrors = validate(planner.apiSchema, document, rules);
-    if (validationErrors.length > 0) return validationErrors.map((error) => badInput(hints(error.message)));
+    if (validationErrors.length > 0) return validationErrors.map((error) => badUserInput(hints(error.message)));
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
-    if (!operation) return [badInput('The document must hold exactly one operation, or operationName must pick one.')];
+    if (!operation) return [badUserInput('The document must hold exactly one operation, or operationName must pick one.')];
     const coerced = getVariableValues(planner.apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
-    if (coerced.errors) return coerced.errors.map((error) => badInput(hints(error.message)));
+    if (coerced.errors) return coerced.errors.map((error) => badUserInput(hints(error.message)));
     const refused = limitErrors(planner.apiSchema, document, coerced.coerced, operationName, limits);
     if (refused.length > 0) {
       options.onRejected(refused);
@@ -145,7 +147,11 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     subscribe: (args) => {
       const { query, identity, send, client } = args.contextValue as OperationContext;
       const release = subscriptions.acquire(client);
-      if (!release) return { errors: [rateLimitedError('This client holds as many subscriptions as it may; end one first.')] };
+      if (!release) {
+        const refused = [socketLimit('subscriptions', 'This client holds as many subscriptions as it may; end one first.')];
+        options.onRejected(refused);
+        return { errors: refused };
+      }
       try {
         const events = engine.subscribe({ query, document: args.document, operationName: args.operationName ?? undefined, variables: args.variableValues ?? {}, identity, send });
         return mapAsyncIterator(events, (result) => result, release);
@@ -157,19 +163,23 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       }
     },
     execute: async (args): Promise<ExecutionResult | AsyncIterable<ExecutionResult>> => {
-      const { query, identity, send } = args.contextValue as OperationContext;
+      const { query, identity, send, client } = args.contextValue as OperationContext;
       const response = await apollo.executeOperation(
         { query, variables: args.variableValues ?? {}, operationName: args.operationName ?? undefined },
-        { contextValue: { viewer: identity.viewer, authorization: identity.authorization } },
+        // The client's address goes with mutations, as for HTTP: else subgraphs would count
+        // every socket's sign-ups under the gateway's own address.
+        { contextValue: { viewer: identity.viewer, authorization: identity.authorization, clientAddress: client.address } },
       );
-      if (response.body.kind !== 'single') return { errors: [badInput('Incremental delivery (@defer, @stream) is not available over WebSocket.')] };
+      if (response.body.kind !== 'single') return { errors: [badUserInput('Incremental delivery (@defer, @stream) is not available over WebSocket.')] };
       // Written here, as subscription events are, so the unread-bytes check and the write are
       // one step: checked in graphql-ws's onNext, every result of a burst of queries passed
       // the check before the first was written (the socket's buffer was still empty). Apollo
       // Server already formatted the errors. A client past the limit gets a small error
       // through graphql-ws instead, and the result is dropped.
       if (send(JSON.stringify(response.body.singleResult))) return NOTHING_MORE;
-      return { errors: [rateLimitedError('Earlier results on this socket are still unread; read them first.')] };
+      const refused = [socketLimit('unread_bytes', 'Earlier results on this socket are still unread; read them first.')];
+      options.onRejected(refused);
+      return { errors: refused };
     },
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
     onError: (_ctx, _id, _payload, errors) => format(errors),

@@ -31,7 +31,7 @@ export interface FailureCounterOptions {
  * must not lock every user out.
  */
 export function createFailureCounter({ limit, windowSeconds, redisUrl, prefix, logger }: FailureCounterOptions): FailureCounter {
-  if (!redisUrl) return inMemory(limit, windowSeconds);
+  if (!redisUrl) return inProcessFailureCounter(limit, windowSeconds);
   const redis = fastFailingRedis(redisUrl, logger, 'failure counter', 500);
   const keyOf = (key: string): string => `${prefix}:failures:${key}`;
   const failOpen = <T>(fallback: T) => (error: unknown): T => {
@@ -55,20 +55,38 @@ export function createFailureCounter({ limit, windowSeconds, redisUrl, prefix, l
   };
 }
 
-function inMemory(limit: number, windowSeconds: number): FailureCounter {
+/** The in-process map is swept of ended windows whenever it grows past this (and then past twice what a sweep left). */
+const SWEEP_AT = 1_024;
+
+/**
+ * The in-process counter. Its keys come from clients (a login for any name counts under
+ * that name), so entries whose window ended are swept once the map grows: else a client
+ * sending random names would grow it without bound. `now` is the clock (tests move it).
+ */
+export function inProcessFailureCounter(limit: number, windowSeconds: number, now: () => number = Date.now): FailureCounter & { readonly size: number } {
   const failures = new Map<string, { count: number; until: number }>();
+  let sweepAt = SWEEP_AT;
+  const sweep = (): void => {
+    const time = now();
+    for (const [key, entry] of failures) if (entry.until <= time) failures.delete(key);
+    sweepAt = Math.max(SWEEP_AT, failures.size * 2);
+  };
   const current = (key: string) => {
     const entry = failures.get(key);
-    if (entry && entry.until <= Date.now()) failures.delete(key);
+    if (entry && entry.until <= now()) failures.delete(key);
     return failures.get(key);
   };
   return {
+    get size() {
+      return failures.size;
+    },
     async attempt(key) {
       // Synchronous up to the return: no other attempt can interleave in this process.
-      const entry = current(key) ?? { count: 0, until: Date.now() + windowSeconds * 1000 };
+      const entry = current(key) ?? { count: 0, until: now() + windowSeconds * 1000 };
       entry.count += 1;
       failures.set(key, entry);
-      return entry.count > limit ? Math.max(1, Math.ceil((entry.until - Date.now()) / 1000)) : 0;
+      if (failures.size > sweepAt) sweep();
+      return entry.count > limit ? Math.max(1, Math.ceil((entry.until - now()) / 1000)) : 0;
     },
     async reset(key) {
       failures.delete(key);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { sql } from './support/databases.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import type { GraphQLResult } from './support/graphql.js';
 import { metricTotal } from './support/metrics.js';
+import { signUpsFrom } from './support/sign-ups.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { mintAccessToken } from './support/tokens.js';
@@ -182,26 +182,7 @@ describe('account creation is rate-limited (item 7)', () => {
   }, 60_000);
   afterAll(() => limited?.stop());
 
-  /** Register calls, one request each, from the given loopback address (all of 127/8 reaches the gateway). */
-  async function registerFrom(address: string, count: number): Promise<GraphQLResult<unknown>[]> {
-    const dispatcher = new Agent({ localAddress: address });
-    try {
-      const results: GraphQLResult<unknown>[] = [];
-      for (let index = 0; index < count; index += 1) {
-        const name = `mass_${randomBytes(4).toString('hex')}`;
-        const response = await undiciFetch(limited.gatewayUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: REGISTER, variables: { input: { username: name, email: `${name}@example.com`, password: 'long enough password' } } }),
-          dispatcher,
-        });
-        results.push({ status: response.status, ...((await response.json()) as object) });
-      }
-      return results;
-    } finally {
-      await dispatcher.close();
-    }
-  }
+  const registerFrom = (address: string, count: number): Promise<Array<GraphQLResult<unknown>>> => signUpsFrom(limited.gatewayUrl, address, count, { prefix: 'mass' });
 
   const accounts = async (): Promise<number> =>
     Number((await sql<{ count: string }>(limited.databaseUrls['users']!, "SELECT count(*) FROM users WHERE username LIKE 'mass\\_%'"))[0]!.count);

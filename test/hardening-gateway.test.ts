@@ -22,6 +22,12 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 
 const ALLOWED_ORIGIN = 'https://app.example';
 
+/** How many operations the gateway at `gatewayUrl` has refused by `limit` (graphql_operations_rejected_total). */
+async function rejectedBy(gatewayUrl: string, limit: string): Promise<number> {
+  const metrics = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+  return Number(new RegExp(`graphql_operations_rejected_total\\{[^}]*limit="${limit}"[^}]*\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+}
+
 describe('the gateway in production, under attack', () => {
   let supergraph: TestSupergraph;
   beforeAll(async () => {
@@ -98,9 +104,9 @@ describe('the gateway in production, under attack', () => {
   });
 
   describe('4. parser limits before work', () => {
-    // Each document also holds a mistake the parser or validation would report first (an
-    // unknown field, a repeated directive): the limit's own message proves neither ran.
-    const limitCases: Array<[string, string, RegExp]> = [
+    // Each document also holds a syntax error the parser would report first (`!` where a
+    // field belongs): only a refusal made before parsing can answer with the limit's message.
+    const limitCases: Array<[string, string, RegExp]> = ([
       // The planner's stack overflowed on these (a 500); now the first limit they meet is their length.
       ['2,000 nested inline fragments', `{ ${'... on Query { '.repeat(2_000)}nope${' }'.repeat(2_000)} }`, /^The document is longer than 15000 characters/],
       ['101 nested inline fragments', `{ ${'... on Query { '.repeat(101)}nope${' }'.repeat(101)} }`, /^The document nests more than 100 levels/],
@@ -108,7 +114,12 @@ describe('the gateway in production, under attack', () => {
       ['51 directives', `{ me { id ${'@include(if: true) '.repeat(51)}} }`, /^The document has more than 50 directives/],
       ['16 aliases', `{ ${Array.from({ length: 16 }, (_, index) => `a${index}: nope`).join(' ')} }`, /^The document has more than 15 aliases/],
       ['15,001 characters', `{ nope } #${'x'.repeat(15_000)}`, /^The document is longer than 15000 characters/],
-    ];
+    ] as Array<[string, string, RegExp]>).map(([label, query, message]) => [label, query.replace(/^\{/, '{ !'), message]);
+
+    test('those documents are syntax errors once under the limits', async () => {
+      const result = await request('{ ! me { id } }');
+      expect(result.errors?.[0]?.message).toMatch(/^Syntax Error/);
+    });
 
     test.each(limitCases)('%s are refused over HTTP with BAD_USER_INPUT before parsing, and no subgraph is asked', async (_label, query, message) => {
       const statements = await supergraph.statementsDuring('users', async () => {
@@ -195,13 +206,20 @@ describe('the gateway in production, under attack', () => {
   });
 
   describe('7. mutation amplification', () => {
-    test('50 aliased registers create no account', async () => {
-      const registers = Array.from({ length: 11 }, (_, index) => `r${index}: register(input: { username: "amp_${randomBytes(3).toString('hex')}_${index}", email: "amp${index}_${randomBytes(3).toString('hex')}@example.com", password: "correct horse battery staple" }) { accessToken }`);
+    const registers = (count: number): string =>
+      `mutation { ${Array.from({ length: count }, (_, index) => `r${index}: register(input: { username: "amp_${randomBytes(3).toString('hex')}_${index}", email: "amp${index}_${randomBytes(3).toString('hex')}@example.com", password: "correct horse battery staple" }) { accessToken }`).join(' ')} }`;
+
+    // 50 aliases break the alias limit (15) before the mutation-field limit is reached; 11
+    // (under the alias limit) show the mutation-field limit on its own.
+    test.each([
+      [50, /^The document has more than 15 aliases/],
+      [11, /at most 10 mutation fields/],
+    ])('%i aliased registers create no account', async (count, message) => {
       const statements = await supergraph.statementsDuring('users', async () => {
-        const result = await request(`mutation { ${registers.join(' ')} }`);
+        const result = await request(registers(count));
         expect(result.status).toBe(400);
         expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
-        expect(result.errors?.[0]?.message).toMatch(/at most 10 mutation fields/);
+        expect(result.errors?.[0]?.message).toMatch(message);
       });
       expect(statements).toBe(0);
     });
@@ -216,8 +234,10 @@ describe('the gateway in production, under attack', () => {
       try {
         // A query round-trip proves each socket was accepted.
         for (const socket of sockets) expect((await socket.subscribe('{ __typename }').next()).data).toEqual({ __typename: 'Query' });
+        const before = await rejectedBy(supergraph.gatewayUrl, 'sockets');
         const fourth = openSocket(supergraph.gatewayUrl, { headers: from(greedy) });
         expect((await fourth.closed).code).toBe(4429);
+        expect(await rejectedBy(supergraph.gatewayUrl, 'sockets')).toBe(before + 1);
         const other = openSocket(supergraph.gatewayUrl, { headers: from(address()) });
         try {
           expect((await other.subscribe('{ __typename }').next()).data).toEqual({ __typename: 'Query' });
@@ -236,8 +256,10 @@ describe('the gateway in production, under attack', () => {
       try {
         // Distinct variables: distinct topics, as the attack opened them.
         const held = [1, 2, 3, 4].map((index) => greedy.subscribe(`${SUBSCRIPTION.replace('followersCount', `followersCount n${index}: followingCount`)}`, { id: user.id }));
+        const before = await rejectedBy(supergraph.gatewayUrl, 'subscriptions');
         const fifth = await greedy.subscribe(SUBSCRIPTION, { id: user.id }).next();
         expect(fifth.errors?.map((error) => error.extensions?.['code'])).toEqual(['RATE_LIMITED']);
+        expect(await rejectedBy(supergraph.gatewayUrl, 'subscriptions')).toBe(before + 1);
         for (const subscription of held) expect(subscription.results.filter((result) => result.errors)).toEqual([]);
         const own = fair.subscribe(SUBSCRIPTION, { id: user.id });
         await follow(user.id);
@@ -251,6 +273,15 @@ describe('the gateway in production, under attack', () => {
       const fan = await registerUser(supergraph, 'fan');
       dataOf(await graphql(supergraph.gatewayUrl, 'mutation ($id: ID!) { follow(userId: $id) { id } }', { id }, { token: fan.accessToken }));
     }
+  });
+
+  describe('request bodies', () => {
+    test('a body over 1 MiB gets 413, counted as a refusal by the body_bytes limit', async () => {
+      const before = await rejectedBy(supergraph.gatewayUrl, 'body_bytes');
+      const response = await fetch(supergraph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...from(address()) }, body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(1024 * 1024)}` }) });
+      expect(response.status).toBe(413);
+      expect(await rejectedBy(supergraph.gatewayUrl, 'body_bytes')).toBe(before + 1);
+    });
   });
 
   describe('9. a response-size budget for HTTP', () => {
@@ -329,6 +360,24 @@ describe('the gateway in production, under attack', () => {
       const result = await graphql(supergraph.subgraphs['users']!.url, query);
       expect(result.status).toBe(400);
       expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    });
+
+    test('and over the subgraph\'s WebSocket, as are too many tokens', async () => {
+      const counts = `{ ${Array.from({ length: 2_500 }, (_, index) => `c${index}: users { totalCount }`).join(' ')} }`;
+      const tokens = `{ ${'__typename '.repeat(50_001)}}`;
+      const socket = openSocket(supergraph.subgraphs['users']!.url);
+      try {
+        const wide = await socket.subscribe(counts).next(30_000);
+        expect(wide.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+        expect(wide.errors?.[0]?.message).toMatch(/more than 2000 fields/);
+        const long = await socket.subscribe(tokens).next(30_000);
+        expect(long.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+        expect(long.errors?.[0]?.message).toMatch(/more that 50000 tokens/);
+        // The socket still serves what is within the limits.
+        expect((await socket.subscribe('{ users { totalCount } }').next()).errors).toBeUndefined();
+      } finally {
+        await socket.dispose();
+      }
     });
 
     test('so is a query nested too deep', async () => {
@@ -411,6 +460,7 @@ describe('the gateway in development (introspection on)', () => {
       const results = messages.filter((message) => message.type === 'next');
       expect(results).toHaveLength(count);
       expect(results.filter((message) => message.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+      expect(await rejectedBy(supergraph.gatewayUrl, 'unread_bytes')).toBe(results.filter((message) => message.code === 'RATE_LIMITED').length);
       expect(results.filter((message) => message.code === undefined).length).toBeGreaterThan(0);
       socket.close();
     }, 120_000);

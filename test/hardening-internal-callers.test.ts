@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { CLICKS_PATH, RESOLVE_PATH } from '../contracts/links-internal.js';
 import { INTERNAL_SECRET_HEADER } from '../platform/http/internal-caller.js';
 import { eventually } from './support/eventually.js';
-import { dataOf, errorCodes } from './support/graphql.js';
+import { dataOf } from './support/graphql.js';
+import { outcomes, signUpsFrom, signUpsOverSocketFrom } from './support/sign-ups.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
 import { registerUser } from './support/users.js';
@@ -13,7 +13,6 @@ import type { TestUser } from './support/users.js';
 // anyone who reaches one can call it: what a subgraph does for the gateway only, it does for
 // a caller with the internal secret only.
 
-const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { user { id } } }';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
 let supergraph: TestSupergraph;
@@ -72,26 +71,8 @@ describe("links' internal routes", () => {
 });
 
 describe('X-Forwarded-For on a subgraph port', () => {
-  /** `count` registrations, one request each, sent from the loopback address `from` (all of 127/8 is this machine) to `url`. */
-  async function register(url: string, from: string, count: number, headers: () => Record<string, string>): Promise<string[]> {
-    const dispatcher = new Agent({ localAddress: from });
-    try {
-      const outcomes: string[] = [];
-      for (let index = 0; index < count; index += 1) {
-        const name = `xff_${randomBytes(4).toString('hex')}`;
-        const response = await undiciFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers() },
-          body: JSON.stringify({ query: REGISTER, variables: { input: { username: name, email: `${name}@example.com`, password: 'long enough password' } } }),
-          dispatcher,
-        });
-        outcomes.push(errorCodes({ status: response.status, ...((await response.json()) as object) })[0] ?? 'ok');
-      }
-      return outcomes;
-    } finally {
-      await dispatcher.close();
-    }
-  }
+  const register = async (url: string, from: string, count: number, headers: () => Record<string, string>): Promise<string[]> =>
+    outcomes(await signUpsFrom(url, from, count, { headers, prefix: 'xff' }));
   const spoofed = (): Record<string, string> => ({ 'x-forwarded-for': `203.0.113.${1 + (randomBytes(1)[0]! % 250)}, 198.51.100.${randomBytes(1)[0]! % 250}` });
   const usersUrl = (): string => supergraph.subgraphs['users']!.url;
 
@@ -112,5 +93,10 @@ describe('X-Forwarded-For on a subgraph port', () => {
     // The same holds for any caller with the secret.
     expect(await register(usersUrl(), '127.0.0.35', 2, () => ({ 'x-forwarded-for': '192.0.2.77', [INTERNAL_SECRET_HEADER]: secret }))).toEqual(['ok', 'ok']);
     expect(await register(usersUrl(), '127.0.0.35', 1, () => ({ 'x-forwarded-for': '192.0.2.78', [INTERNAL_SECRET_HEADER]: secret }))).toEqual(['ok']);
+  });
+
+  test('from the gateway names the client for mutations over its WebSocket too: each client has its own quota', async () => {
+    expect(outcomes(await signUpsOverSocketFrom(supergraph.gatewayUrl, '127.0.0.36', 3, { prefix: 'xff' }))).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+    expect(outcomes(await signUpsOverSocketFrom(supergraph.gatewayUrl, '127.0.0.37', 2, { prefix: 'xff' }))).toEqual(['ok', 'ok']);
   });
 });

@@ -1,10 +1,10 @@
-import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
+import type { GraphQLError} from 'graphql';
+import { Lexer, Source, TokenKind } from 'graphql';
 import type { SecuritySettings } from '../config.js';
 import type { GatewayPlugin } from '../plugin.js';
+import { tooMuch } from './limits.js';
 
 type DocumentLimits = Pick<SecuritySettings, 'maxCharacters' | 'maxTokens' | 'maxDirectives' | 'maxAliases' | 'maxNesting'>;
-
-const tooBig = (limit: string, message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit, http: { status: 400 } } });
 
 /**
  * graphql-armor's character, token, directive and alias limits, and a bound on nesting, read
@@ -14,7 +14,7 @@ const tooBig = (limit: string, message: string): GraphQLError => new GraphQLErro
  * (inside them `:` separates arguments, variables and object fields).
  */
 function documentLimitErrors(query: string, limits: DocumentLimits): GraphQLError[] {
-  if (query.length > limits.maxCharacters) return [tooBig('characters', `The document is longer than ${limits.maxCharacters} characters.`)];
+  if (query.length > limits.maxCharacters) return [tooMuch('characters', `The document is longer than ${limits.maxCharacters} characters.`)];
   const lexer = new Lexer(new Source(query));
   let tokens = 0;
   let directives = 0;
@@ -23,18 +23,18 @@ function documentLimitErrors(query: string, limits: DocumentLimits): GraphQLErro
   let parentheses = 0;
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-      if (++tokens > limits.maxTokens) return [tooBig('tokens', `The document has more than ${limits.maxTokens} tokens.`)];
+      if (++tokens > limits.maxTokens) return [tooMuch('tokens', `The document has more than ${limits.maxTokens} tokens.`)];
       switch (token.kind) {
         case TokenKind.AT:
-          if (++directives > limits.maxDirectives) return [tooBig('directives', `The document has more than ${limits.maxDirectives} directives.`)];
+          if (++directives > limits.maxDirectives) return [tooMuch('directives', `The document has more than ${limits.maxDirectives} directives.`)];
           break;
         case TokenKind.COLON:
-          if (parentheses === 0 && ++aliases > limits.maxAliases) return [tooBig('aliases', `The document has more than ${limits.maxAliases} aliases.`)];
+          if (parentheses === 0 && ++aliases > limits.maxAliases) return [tooMuch('aliases', `The document has more than ${limits.maxAliases} aliases.`)];
           break;
         // Brackets too: a list value or type nested thousands deep is as deep a recursion for the parser.
         case TokenKind.BRACE_L:
         case TokenKind.BRACKET_L:
-          if (++nesting > limits.maxNesting) return [tooBig('nesting', `The document nests more than ${limits.maxNesting} levels of braces and brackets.`)];
+          if (++nesting > limits.maxNesting) return [tooMuch('nesting', `The document nests more than ${limits.maxNesting} levels of braces and brackets.`)];
           break;
         case TokenKind.BRACE_R:
         case TokenKind.BRACKET_R:

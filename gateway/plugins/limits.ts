@@ -39,8 +39,8 @@ interface Walk {
   tooNested: boolean;
 }
 
-/** `limit` names the rule for metrics (rejected operations by limit); clients see the code and message. */
-const tooMuch = (limit: string, message: string, field?: string): GraphQLError =>
+/** A refusal by a limit: `limit` names the rule for metrics (rejected operations by limit); clients see the code and message. */
+export const tooMuch = (limit: string, message: string, field?: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit, ...(field && { field }), http: { status: 400 } } });
 
 /**

@@ -62,12 +62,22 @@ export function rateLimit(settings: RateLimitSettings): GatewayPlugin {
   const redis = settings.redisUrl && max > 0 ? fastFailingRedis(settings.redisUrl, logger, 'rate limit') : undefined;
   const local = inProcessCounter();
   const shared = redis ? redisCounter(redis, settings.redisPrefix) : undefined;
+  // One line per outage, not one per operation: under load that would be thousands a second.
+  let outage = false;
   const count: Count = async (key, bucket, ms) => {
     if (!shared) return local(key, bucket, ms);
     try {
-      return await shared(key, bucket, ms);
+      const value = await shared(key, bucket, ms);
+      if (outage) {
+        outage = false;
+        logger.info('rate limit counters reachable again; counting in Redis');
+      }
+      return value;
     } catch (error) {
-      logger.warn('rate limit counters unreachable; counting in this replica', { error: error instanceof Error ? error.message : String(error) });
+      if (!outage) {
+        outage = true;
+        logger.warn('rate limit counters unreachable; counting in this replica', { error: error instanceof Error ? error.message : String(error) });
+      }
       return local(key, bucket, ms);
     }
   };

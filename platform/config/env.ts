@@ -109,3 +109,13 @@ export function internalSecret(processName: string, value: string | undefined, p
   if (!production) return DEV_INTERNAL_SECRET;
   throw new Error(`Invalid configuration for ${processName}:\n  INTERNAL_SECRET: required in production (the same value for the gateway and every subgraph, e.g. \`openssl rand -hex 32\`)`);
 }
+
+/**
+ * What to log at startup when a production process runs on the development internal secret.
+ * It is accepted (docker-compose ships it, so compose runs as it is) but announced: anyone
+ * who reads this repository knows it, and with it can speak for the gateway to a subgraph.
+ */
+export function internalSecretWarning(secret: string, production: boolean): string | undefined {
+  if (!production || secret !== DEV_INTERNAL_SECRET) return undefined;
+  return 'INTERNAL_SECRET is the development default in production: anyone who can reach a subgraph can act as the gateway; set a secret of your own (e.g. `openssl rand -hex 32`)';
+}

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext, HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { appError } from '../errors.js';
 import { viewerFromAuthorization } from '../auth/token-verifier.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
 import { contextFrom, inSpan, SpanKind } from '../observability/tracing.js';
@@ -32,6 +33,8 @@ export interface GraphqlRouteOptions {
   tracerName: string;
   /** Where client noise (a malformed or oversized body, an aborted upload) goes: one debug line each. */
   logger?: Logger;
+  /** Told of a body refused for its size (413), as a refusal by the `body_bytes` limit. */
+  onRejected?: (errors: readonly GraphQLError[]) => void;
 }
 
 /**
@@ -62,10 +65,10 @@ export function requestQuery(request: IncomingMessage, body: unknown): string | 
 export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: RequestContext<TContext>,
-  { cors, bodyLimit, tracerName, logger }: GraphqlRouteOptions,
+  { cors, bodyLimit, tracerName, logger, onRejected }: GraphqlRouteOptions,
 ): RouteHandler {
   return (request, response) =>
-    inSpan(tracerName, `${request.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handle(apollo, context, request, response, { cors, bodyLimit, logger }), {
+    inSpan(tracerName, `${request.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handle(apollo, context, request, response, { cors, bodyLimit, logger, onRejected }), {
       kind: SpanKind.SERVER,
       parent: contextFrom(request.headers),
     });
@@ -76,7 +79,7 @@ async function handle<TContext extends BaseContext>(
   context: RequestContext<TContext>,
   request: IncomingMessage,
   response: ServerResponse,
-  { cors, bodyLimit, logger }: { cors?: CorsOptions | undefined; bodyLimit: number; logger?: Logger | undefined },
+  { cors, bodyLimit, logger, onRejected }: { cors?: CorsOptions | undefined; bodyLimit: number; logger?: Logger | undefined; onRejected?: ((errors: readonly GraphQLError[]) => void) | undefined },
 ): Promise<void> {
   if (cors && applyCors(request, response, cors)) return;
   const body = await readBody(request, bodyLimit);
@@ -87,6 +90,7 @@ async function handle<TContext extends BaseContext>(
     if (body.message === 'aborted') return;
     // The rest of an oversized body is still on the wire: the connection cannot be reused.
     const tooLarge = body.message === 'too large';
+    if (tooLarge) onRejected?.([appError('BAD_USER_INPUT', `The request body is larger than ${bodyLimit} bytes.`, { limit: 'body_bytes' })]);
     sendJson(response, tooLarge ? 413 : 400, graphqlErrorBody(body.message, bodyLimit), tooLarge ? { connection: 'close' } : {});
     if (tooLarge) response.once('finish', () => request.destroy());
     return;

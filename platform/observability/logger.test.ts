@@ -20,6 +20,13 @@ test('secrets are redacted wherever a caller puts them', () => {
   expect(JSON.parse(lines[0]!)).toMatchObject({ authorization: '[redacted]', headers: { authorization: '[redacted]' }, input: { password: '[redacted]' } });
 });
 
+test('the internal secret is redacted, as a setting and as a header', () => {
+  const { lines, out } = capture();
+  createLogger('gateway', 'info', true, out).warn('odd request', { INTERNAL_SECRET: 's1-secret', config: { internalSecret: 's2-secret' }, headers: { 'x-internal-secret': 's3-secret' }, 'x-internal-secret': 's4-secret', request: { headers: { 'x-internal-secret': 's5-secret' } } });
+  expect(lines[0]).not.toMatch(/s\d-secret/);
+  expect(JSON.parse(lines[0]!)).toMatchObject({ INTERNAL_SECRET: '[redacted]', headers: { 'x-internal-secret': '[redacted]' } });
+});
+
 test('an error keeps its stack and cause in the log', () => {
   const { lines, out } = capture();
   createLogger('posts', 'error', true, out).error('internal error', { error: new Error('outer', { cause: new Error('connection refused') }) });

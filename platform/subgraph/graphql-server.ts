@@ -4,11 +4,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { defaultFieldResolver, execute, parse } from 'graphql';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, execute, parse, specifiedRules, validate } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import type { AccountCheck } from '../auth/account-check.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
-import { formatError, formatResult, unauthenticated } from '../errors.js';
+import { badUserInput, formatError, formatResult, unauthenticated } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
 import { internalCallerCheck } from '../http/internal-caller.js';
 import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
@@ -122,6 +122,21 @@ function refuseVanishedAccounts(schema: GraphQLSchema, accountExists: AccountChe
  */
 const GATEWAY_HOP = 1;
 
+const SUBGRAPH_RULES = [...specifiedRules, SubgraphOperationLimits];
+
+/** What Apollo Server does with a subgraph's HTTP request before executing it, for graphql-ws: errors are BAD_USER_INPUT as there. */
+function parseAndValidate(schema: GraphQLSchema, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }): ExecutionArgs | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, { maxTokens: SUBGRAPH_LIMITS.maxTokens });
+  } catch (error) {
+    return [badUserInput(error instanceof Error ? error.message : 'The operation cannot be parsed.')];
+  }
+  const errors = validate(schema, document, SUBGRAPH_RULES);
+  if (errors.length > 0) return errors.map((error) => badUserInput(error.message));
+  return { schema, document, operationName: payload.operationName ?? undefined, variableValues: payload.variables ?? undefined };
+}
+
 export async function startSubgraphServer<TContext extends SubgraphContext>(options: SubgraphServerOptions<TContext>): Promise<RunningSubgraph> {
   const { name, verifier, logger, production, router } = options;
   const httpServer = createHttpServer(router, logger);
@@ -165,6 +180,9 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const webSocket = serveGraphqlWs(httpServer, GRAPHQL_PATH, {
     schema,
     onConnect: (ctx) => authenticateConnection(ctx, verifier),
+    // Parsed and validated here with the same limits as HTTP: graphql-ws's defaults (no
+    // maxTokens, the standard rules only) would let a socket run what HTTP refuses.
+    onSubscribe: (_ctx, _id, payload) => parseAndValidate(schema, payload),
     context: (ctx) => () => options.createContext(ctx.extra.identity?.viewer ?? null, { clientAddress: addressOf(ctx.extra.request) }),
     execute: (args) => {
       const refused = checkInputCharacters(args.document, args.variableValues);

@@ -12,7 +12,7 @@ import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationCo
 export const SUBGRAPH_LIMITS = {
   maxDepth: 16,
   maxFields: 2_000,
-  /** graphql-js `parse(…, { maxTokens })`: the gateway allows 15,000; its fetches stay well under this. */
+  /** graphql-js `parse(…, { maxTokens })`: the gateway allows 1,000; its fetches stay well under this. */
   maxTokens: 50_000,
 } as const;
 

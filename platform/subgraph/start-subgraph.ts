@@ -11,6 +11,7 @@ import { InProcessBroker, inProcessEventBus } from '../messaging/in-process.js';
 import { createPubSub } from '../messaging/pubsub.js';
 import type { PubSub } from '../messaging/pubsub.js';
 import { redisEventBus } from '../messaging/redis-streams.js';
+import { internalSecretWarning } from '../config/env.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetricsRegistry, scrapedGauge } from '../observability/metrics.js';
 import type { Registry } from '../observability/metrics.js';
@@ -74,6 +75,8 @@ export async function startSubgraph<TContext extends SubgraphContext>(
 ): Promise<RunningSubgraph> {
   const { name } = settings;
   const logger = createLogger(name, settings.logLevel, settings.production, runtime.logOutput);
+  const secretWarning = internalSecretWarning(settings.internalSecret, settings.production);
+  if (secretWarning) logger.warn(secretWarning);
   await applyMigrations(settings.databaseUrl, projectPath('prisma', name, 'migrations'), logger);
   const pool = createDatabasePool(settings.databaseUrl, settings.databasePoolSize, (error) => logger.warn('idle database connection lost', { error: error.message }));
   const metrics = createMetricsRegistry(name);

@@ -3,6 +3,7 @@ import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { TRANSACTION_OPTIONS, prismaErrorCode } from '../../platform/data/database.js';
 import { badUserInput, conflict, rateLimited, unauthenticated } from '../../platform/errors.js';
 import type { FailureCounter } from '../../platform/failure-counter.js';
+import { quotaKey } from '../../platform/http/client-address.js';
 import { characterCount } from '../../platform/text.js';
 import { ownAuditEntry } from './audit.js';
 import type { RegisterInput, UpdateProfileInput } from './__generated__/resolvers-types.js';
@@ -80,7 +81,7 @@ export function createAccounts({ db, tokens, refreshTokenTtlDays, passwordGuesse
       const usernameKey = username.toLowerCase();
       // Counted before any work (the hash is the costly part), per address first so one
       // client spends only its own quota before it reaches the global one.
-      const blockedFor = (await registrations.perAddress.attempt(clientAddress)) || (await registrations.global.attempt('all'));
+      const blockedFor = (await registrations.perAddress.attempt(quotaKey(clientAddress))) || (await registrations.global.attempt('all'));
       if (blockedFor > 0) throw rateLimited(blockedFor);
       const taken = await takenError(usernameKey, email);
       if (taken) throw taken;

@@ -26,20 +26,22 @@ export interface TestSocket {
 }
 
 /** A graphql-ws client socket to the gateway, as a browser would open it. */
-export function openSocket(httpUrl: string, { token, headers }: { token?: string; headers?: Record<string, string> } = {}): TestSocket {
+export function openSocket(httpUrl: string, { token, headers, localAddress }: { token?: string; headers?: Record<string, string>; localAddress?: string } = {}): TestSocket {
   let onClosed: (event: { code: number; reason: string }) => void = () => {};
   let open = true;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve)).finally(() => (open = false));
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),
     // Headers a browser or proxy would add (Origin, X-Forwarded-For).
-    webSocketImpl: headers
-      ? class extends WebSocket {
-          constructor(address: string, protocols?: string | string[]) {
-            super(address, protocols, { headers });
+    // and the local address to connect from (all of 127/8 is this machine).
+    webSocketImpl:
+      headers || localAddress
+        ? class extends WebSocket {
+            constructor(address: string, protocols?: string | string[]) {
+              super(address, protocols, { ...(headers && { headers }), ...(localAddress && { localAddress }) });
+            }
           }
-        }
-      : WebSocket,
+        : WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,
