@@ -112,6 +112,18 @@ describe('no viewer sees what another viewer sees', () => {
     }
   });
 
+  test('a per-viewer field inside a named fragment is still kept per viewer', async () => {
+    // The planner reuses the client's fragments in its subgraph fetches (reuseQueryFragments).
+    const query = 'query ($id: ID!) { post(id: $id) { id ...Seen } } fragment Seen on Post { likeCount likedByViewer }';
+    const seen = async (who: TestUser) => dataOf(await graphql<{ post: { likedByViewer: boolean } }>(supergraph.gatewayUrl, query, { id: liked }, { token: who.accessToken })).post.likedByViewer;
+    const liked = await createPostBy(supergraph, author, 'liked through a fragment');
+    await like(reader, liked);
+    for (let round = 0; round < 2; round += 1) {
+      expect(await seen(reader)).toBe(true);
+      expect(await seen(author)).toBe(false);
+    }
+  });
+
   test('an email (visible to its owner only) is kept per viewer', async () => {
     const query = 'query ($id: ID!) { post(id: $id) { author { email } } }';
     const email = async (who?: TestUser) => dataOf(await graphql<{ post: { author: { email: string | null } } }>(supergraph.gatewayUrl, query, { id: postId }, { token: who?.accessToken })).post.author.email;

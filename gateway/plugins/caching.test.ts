@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readSupergraphConfig } from '../../platform/supergraph-config.js';
 import { composeSupergraph } from '../supergraph.js';
-import { cachePolicyOf } from './caching.js';
+import { cachePolicyOf, entityFetchShape } from './caching.js';
 
 const subgraphs = readSupergraphConfig().map(({ name, schemaFile }) => ({ name, sdl: readFileSync(schemaFile, 'utf8') }));
 
@@ -28,4 +28,27 @@ test('fields resolved by a subgraph that does not mark their type are not covere
 
 test('@cached survives composition into the supergraph', () => {
   expect(composeSupergraph(readSupergraphConfig()).supergraphSdl).toMatch(/type Post[^{]*@cached\(maxAge: \d+\)/);
+});
+
+describe("an entity fetch's shape", () => {
+  const policy = cachePolicyOf(subgraphs, { defaultTtlSeconds: 60, maxTtlSeconds: 86_400 });
+  const shapeOf = (query: string, subgraph = 'likes') => entityFetchShape(query, policy, policy.fieldTypes.get(subgraph)!);
+  const entities = (selection: string, fragments = '') => `query ($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } } ${fragments}`;
+
+  test('is per viewer when a @perViewer field is read directly, inline or through a named fragment (nested too)', () => {
+    expect(shapeOf(entities('... on Post { likeCount }'))).toMatchObject({ perViewer: false, nested: false });
+    expect(shapeOf(entities('... on Post { likeCount likedByViewer }'))).toMatchObject({ perViewer: true });
+    expect(shapeOf(entities('... on Post { ...Seen }', 'fragment Seen on Post { likeCount likedByViewer }'))).toMatchObject({ perViewer: true, nested: false });
+    expect(shapeOf(entities('...Outer', 'fragment Outer on Post { ...Seen } fragment Seen on Post { ... on Post { likedByViewer } }'))).toMatchObject({ perViewer: true });
+  });
+
+  test("reads nested entities' own fields through named fragments too", () => {
+    const following = entities('... on User { ...Followers }', 'fragment Followers on User { followers(first: 1) { edges { node { ...Name } } } } fragment Name on User { username }');
+    expect(shapeOf(following, 'users')).toMatchObject({ nested: true });
+  });
+
+  test('is not an entity fetch for other operations, and not cacheable when a spread names no fragment', () => {
+    expect(shapeOf('query { post(id: "1") { id } }')).toBeNull();
+    expect(shapeOf(entities('... on Post { ...Missing }'))).toBeNull();
+  });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { HeaderMap } from '@apollo/server';
 import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, parse, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
-import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { ENTITY_CHANGED_CHANNEL } from '../../contracts/entity-changes.js';
@@ -62,7 +62,7 @@ export function cachePolicyOf(subgraphs: Array<{ name: string; sdl: string }>, {
 }
 
 /** A subgraph's `_entities` fetch, as the cache reads it (one per distinct query text). */
-interface EntityFetchShape {
+export interface EntityFetchShape {
   queryHash: string;
   perViewer: boolean;
   /** Whether the selection reads into nested objects beyond `__typename`/`id`: their changes are not announced to this entry. */
@@ -90,43 +90,51 @@ function otherVariables(variables: Record<string, unknown>): string {
   return rest ? sha1(JSON.stringify(rest)) : '';
 }
 
-/** Whether a selection set goes past `__typename` and `id` (an entity reference) into an object's fields. */
-const readsBeyondReference = (selectionSet: SelectionSetNode | undefined): boolean =>
-  (selectionSet?.selections ?? []).some((selection) =>
-    selection.kind === Kind.FIELD
-      ? selection.name.value !== '__typename' && selection.name.value !== 'id'
-      : selection.kind === Kind.INLINE_FRAGMENT
-        ? readsBeyondReference(selection.selectionSet)
-        : true,
-  );
+type Fragments = Map<string, FragmentDefinitionNode>;
 
-function entityFetchShape(query: string, policy: CachePolicy, fieldTypes: Map<string, string>): EntityFetchShape | null {
+/** Whether a selection set goes past `__typename` and `id` (an entity reference) into an object's fields. */
+const readsBeyondReference = (selectionSet: SelectionSetNode, fragments: Fragments): boolean =>
+  selectionSet.selections.some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value !== '__typename' && selection.name.value !== 'id';
+    const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
+    return !inner || readsBeyondReference(inner, fragments);
+  });
+
+/**
+ * What an `_entities` fetch reads, or null when it is not one. The planner reuses the
+ * client's named fragments in its fetches, so spreads are followed like inline fragments.
+ */
+export function entityFetchShape(query: string, policy: CachePolicy, fieldTypes: Map<string, string>): EntityFetchShape | null {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   const root = operation?.selectionSet.selections;
   if (operation?.operation !== 'query' || root?.length !== 1 || root[0]!.kind !== Kind.FIELD || root[0]!.name.value !== '_entities') return null;
+  const fragments: Fragments = new Map();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   let perViewer = false;
   let nested = false;
-  // The type each selection set is on: `... on Post` at the top, then each field's type.
-  const parents: string[] = [];
-  visit(root[0]!.selectionSet!, {
-    InlineFragment: {
-      enter: (fragment) => void parents.push(fragment.typeCondition?.name.value ?? parents.at(-1) ?? '?'),
-      leave: () => void parents.pop(),
-    },
-    Field: {
-      enter(field) {
-        if (policy.perViewerFieldNames.has(field.name.value)) perViewer = true;
-        if (!field.selectionSet) return;
-        const returned = fieldTypes.get(`${parents.at(-1)}.${field.name.value}`);
+  let unknownFragment = false;
+  // `parent` is the type the selection set is on: `... on Post` at the top, then each field's type.
+  const walk = (selectionSet: SelectionSetNode, parent: string, spread: Set<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, selection.typeCondition?.name.value ?? parent, spread);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment) unknownFragment = true;
+        else if (!spread.has(fragment.name.value)) walk(fragment.selectionSet, fragment.typeCondition.name.value, new Set(spread).add(fragment.name.value));
+      } else {
+        if (policy.perViewerFieldNames.has(selection.name.value)) perViewer = true;
+        if (!selection.selectionSet) continue;
+        const returned = fieldTypes.get(`${parent}.${selection.name.value}`);
         // Another entity's own fields (a follower's name) change without this entity's announcement.
-        if ((returned === undefined || policy.entityTypes.has(returned)) && readsBeyondReference(field.selectionSet)) nested = true;
-        parents.push(returned ?? '?');
-      },
-      leave: (field) => void (field.selectionSet && parents.pop()),
-    },
-  });
-  return { queryHash: sha1(query), perViewer, nested };
+        if ((returned === undefined || policy.entityTypes.has(returned)) && readsBeyondReference(selection.selectionSet, fragments)) nested = true;
+        walk(selection.selectionSet, returned ?? '?', spread);
+      }
+    }
+  };
+  walk(root[0]!.selectionSet!, '?', new Set());
+  return unknownFragment ? null : { queryHash: sha1(query), perViewer, nested };
 }
 
 /**
