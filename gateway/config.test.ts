@@ -50,7 +50,7 @@ test('short links: development defaults, and a visitor hash key too short to be 
 });
 
 test('caching: off by default, its sizes and TTLs from the environment, and refused without Redis to hear writes on', () => {
-  expect(loadGatewayConfig({}).cache).toMatchObject({ enabled: false, maxEntities: 50_000, maxResponses: 5_000, defaultTtlSeconds: 60, maxTtlSeconds: 86_400 });
-  expect(loadGatewayConfig({ CACHE: 'true', REDIS_URL: 'redis://cache:6379', CACHE_MAX_ENTITIES: '10', CACHE_DEFAULT_TTL_SECONDS: '5' }).cache).toMatchObject({ enabled: true, redisUrl: 'redis://cache:6379', maxEntities: 10, defaultTtlSeconds: 5 });
+  expect(loadGatewayConfig({}).cache).toMatchObject({ enabled: false, maxEntities: 50_000, maxResponses: 5_000, maxCharactersPerLevel: 32 * 1024 * 1024, defaultTtlSeconds: 60, maxTtlSeconds: 86_400 });
+  expect(loadGatewayConfig({ CACHE: 'true', REDIS_URL: 'redis://cache:6379', CACHE_MAX_ENTITIES: '10', CACHE_MAX_MEGABYTES: '2', CACHE_DEFAULT_TTL_SECONDS: '5' }).cache).toMatchObject({ enabled: true, redisUrl: 'redis://cache:6379', maxEntities: 10, maxCharactersPerLevel: 1024 * 1024, defaultTtlSeconds: 5 });
   expect(() => loadGatewayConfig({ CACHE: 'true' })).toThrow(/CACHE=true needs REDIS_URL/);
 });

@@ -43,6 +43,8 @@ export interface CacheSettings {
   maxEntities: number;
   /** Anonymous responses kept in process. */
   maxResponses: number;
+  /** Characters of JSON each in-process level (entities, responses) holds at most, whatever the counts allow. */
+  maxCharactersPerLevel: number;
   /** The TTL of a type marked `@cached` without `maxAge`. */
   defaultTtlSeconds: number;
   /** No answer is kept longer than this, whatever the schemas declare. */
@@ -132,6 +134,7 @@ const schema = {
   CACHE: envOptionalBoolean,
   CACHE_MAX_ENTITIES: envInt(50_000, 1, 10_000_000),
   CACHE_MAX_RESPONSES: envInt(5_000, 1, 1_000_000),
+  CACHE_MAX_MEGABYTES: envInt(64, 1, 65_536),
   CACHE_DEFAULT_TTL_SECONDS: envInt(60, 1, 86_400),
   CACHE_MAX_TTL_SECONDS: envInt(86_400, 1, 86_400),
   SUPERGRAPH_CONFIG_PATH: optionalString,
@@ -200,6 +203,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       redisPrefix: parsed.REDIS_PREFIX,
       maxEntities: parsed.CACHE_MAX_ENTITIES,
       maxResponses: parsed.CACHE_MAX_RESPONSES,
+      // Half each; JSON text is counted one byte per character (mostly ASCII).
+      maxCharactersPerLevel: (parsed.CACHE_MAX_MEGABYTES * 1024 * 1024) / 2,
       defaultTtlSeconds: parsed.CACHE_DEFAULT_TTL_SECONDS,
       maxTtlSeconds: parsed.CACHE_MAX_TTL_SECONDS,
       supergraphConfigPath: parsed.SUPERGRAPH_CONFIG_PATH ?? projectPath('supergraph.yaml'),

@@ -167,8 +167,11 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
   // ---- in process ----
   /** Entity answers by `<type>:<id>\0<entry key>`, and the keys each entity has, to drop them together. */
   const byEntity = new Map<string, Set<string>>();
+  // Bounded by size as well as count: one anonymous response may be megabytes.
   const entities = new LRUCache<string, string>({
     max: settings.maxEntities,
+    maxSize: settings.maxCharactersPerLevel,
+    sizeCalculation: (json) => json.length || 1,
     ttlAutopurge: false,
     dispose: (_value, key, reason) => {
       if (reason === 'set') return;
@@ -178,7 +181,12 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
       if (keys?.size === 0) byEntity.delete(tag);
     },
   });
-  const responses = new LRUCache<string, CachedResponse>({ max: settings.maxResponses, ttlAutopurge: false });
+  const responses = new LRUCache<string, CachedResponse>({
+    max: settings.maxResponses,
+    maxSize: settings.maxCharactersPerLevel,
+    sizeCalculation: (response) => response.json.length || 1,
+    ttlAutopurge: false,
+  });
   /** Per type, how many announcements have touched it here: a response read under older numbers is stale. */
   const generations = new Map<string, number>();
   const generationsOf = (types: string[]): number[] => types.map((type) => generations.get(type) ?? 0);
