@@ -21,6 +21,8 @@ import { originAllowed } from '../platform/http/cors.js';
 import { clientAddress } from '../platform/http/client-address.js';
 import type { ClientIdentity } from './client.js';
 import { caching } from './plugins/caching.js';
+import { cachePolicyOf, entityPolicyOf, readEntityPolicy } from './entity-policy.js';
+import type { EntityPolicy } from './entity-policy.js';
 import { clientErrors } from './plugins/client-errors.js';
 import { documentLimits } from './plugins/document-limits.js';
 import { rateLimit } from './plugins/rate-limit.js';
@@ -86,9 +88,25 @@ function readSupergraph(path: string): string {
   }
 }
 
+/**
+ * Read once: the cache shares entity answers by it, and forwarding keeps the token off the
+ * fetches it says no viewer changes. Without the subgraphs' schema files (a gateway deployed
+ * alone) every fetch carries the token, unless caching needs them.
+ */
+function entityPolicy(config: GatewayConfig, logger: Logger): EntityPolicy {
+  try {
+    return readEntityPolicy(config.cache);
+  } catch (error) {
+    if (config.cache.enabled) throw error;
+    logger.warn('subgraph schemas not readable: every entity fetch carries the viewer\'s token', { error: (error as Error).message });
+    return entityPolicyOf(cachePolicyOf([], config.cache));
+  }
+}
+
 /** The gateway's features, in the order they wrap each subgraph fetch (the first outermost). */
 function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: GraphQLTelemetry<GatewayContext>, subscriptionStats: () => EngineStats, logger: Logger): GatewayPlugin[] {
   const { security } = config;
+  const entities = entityPolicy(config, logger);
   return [
     // Before telemetry: a client's mistake gets its code before errors are counted and logged.
     clientErrors(),
@@ -103,9 +121,9 @@ function gatewayPlugins(config: GatewayConfig, registry: Registry, telemetry: Gr
     }),
     documentLimits(security, telemetry.countRejections),
     // Outside metrics, de-duplication and the transport: an answer from the cache is no fetch.
-    caching(config.cache, logger),
+    caching(config.cache, entities, logger),
     gatewayMetrics(registry, subscriptionStats),
-    forwardAuthorization(config.internalSecret),
+    forwardAuthorization(config.internalSecret, entities),
     // Inside forward-authorization: requests with other credentials are never shared.
     inflightDeduplication(),
     // Inside de-duplication: a shared fetch is read once, against the first request's budget.

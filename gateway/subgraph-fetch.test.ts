@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { projectPath } from '../platform/paths.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { composeSubgraphFetch } from './plugin.js';
+import { readEntityPolicy } from './entity-policy.js';
 import { forwardAuthorization } from './plugins/forward-authorization.js';
 import { inflightDeduplication } from './plugins/inflight-deduplication.js';
 import { subgraphErrorPassThrough } from './plugins/subgraph-errors.js';
@@ -38,15 +40,17 @@ async function standIn(delayMs: number, reply: (count: number) => [number, unkno
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, requests };
 }
 
-const options = (query: string, authorization?: string): Options => {
+const options = (query: string, authorization?: string, variables: Record<string, unknown> = {}): Options => {
   const context: GatewayContext = { viewer: null, authorization };
-  return { kind: 'incoming operation', request: { query, variables: {} }, incomingRequestContext: { context }, context } as unknown as Options;
+  return { kind: 'incoming operation', request: { query, variables }, incomingRequestContext: { context }, context } as unknown as Options;
 };
+// The project's own schemas: users marks User @cached and its email @perViewer.
+const entities = readEntityPolicy({ defaultTtlSeconds: 60, maxTtlSeconds: 86_400, supergraphConfigPath: projectPath('supergraph.yaml') });
 
 let transport: SubgraphTransport;
 /** A data source for `url` with the gateway's fetch plugins in the gateway's order. */
 const source = (url: string, timeoutMs = 2_000) =>
-  new SubgraphDataSource('users', url, composeSubgraphFetch([forwardAuthorization('test-internal-secret'), inflightDeduplication(), subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch));
+  new SubgraphDataSource('users', url, composeSubgraphFetch([forwardAuthorization('test-internal-secret', entities), inflightDeduplication(), subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch));
 const stopping: Server[] = [];
 beforeEach(() => {
   transport = createSubgraphTransport();
@@ -85,6 +89,20 @@ test('queries with other credentials, and mutations, are never shared', async ()
     users.process(options('mutation { logout(refreshToken: "x") }', 'Bearer a')),
   ]);
   expect(subgraph.requests).toHaveLength(4);
+});
+
+test('entity fetches that read nothing a viewer changes go without the token and are shared across viewers; per-viewer ones are not', async () => {
+  const subgraph = await start(100);
+  const users = source(subgraph.url);
+  const authors = (selection: string, token: string) =>
+    users.process(options(`query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { ${selection} } } }`, token, { representations: [{ __typename: 'User', id: 'a' }] }));
+  await Promise.all([authors('username', 'Bearer a'), authors('username', 'Bearer b')]);
+  expect(subgraph.requests.map((request) => request.authorization)).toEqual([undefined]);
+  await Promise.all([authors('username email', 'Bearer a'), authors('username email', 'Bearer b')]);
+  expect(subgraph.requests.slice(1).map((request) => request.authorization).sort()).toEqual(['Bearer a', 'Bearer b']);
+  // Another type, or another subgraph's fields of it, is not declared viewer-free: the token goes.
+  await users.process(options('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { id } } }', 'Bearer a', { representations: [{ __typename: 'Post', id: 'p' }] }));
+  expect(subgraph.requests.at(-1)?.authorization).toBe('Bearer a');
 });
 
 test('a subgraph that does not answer in time fails the fetch instead of hanging', async () => {

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { HeaderMap } from '@apollo/server';
-import { getNamedType, isAbstractType, isCompositeType, isObjectType, Kind, parse, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
-import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { getNamedType, isAbstractType, isCompositeType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { ENTITY_CHANGED_CHANNEL } from '../../contracts/entity-changes.js';
@@ -10,64 +8,11 @@ import type { ChangedEntity, EntitiesChanged } from '../../contracts/entity-chan
 import { fastFailingRedis, retryStrategy } from '../../platform/messaging/redis.js';
 import { Counter } from '../../platform/observability/metrics.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { readSupergraphConfig } from '../../platform/supergraph-config.js';
 import type { CacheSettings } from '../config.js';
 import type { GatewayContext } from '../context.js';
+import { sha1 } from '../entity-policy.js';
+import type { EntityPolicy } from '../entity-policy.js';
 import type { GatewayPlugin, SubgraphRequest, SubgraphResponse } from '../plugin.js';
-
-const CACHED_DIRECTIVE = 'cached';
-const PER_VIEWER_DIRECTIVE = 'perViewer';
-
-/** What the subgraphs' schemas say about caching, read once at start. */
-export interface CachePolicy {
-  /** Subgraph → type → seconds, for the types each subgraph marks `@cached`. */
-  entityTtls: Map<string, Map<string, number>>;
-  /** Types with a `@key` in some subgraph: what invalidation addresses. */
-  entityTypes: Set<string>;
-  /** `Type.field` → whether some subgraph resolving it (not `@external`) marks `Type` `@cached`. */
-  coveredFields: Set<string>;
-  /** Names of fields any subgraph marks `@perViewer`: a selection holding one is kept per viewer. */
-  perViewerFieldNames: Set<string>;
-  /** Subgraph → `Type.field` → the name of the type it returns, in that subgraph's schema. */
-  fieldTypes: Map<string, Map<string, string>>;
-}
-
-/** Reads `@cached`, `@key`, `@perViewer` and `@external` from each subgraph's SDL. */
-export function cachePolicyOf(subgraphs: Array<{ name: string; sdl: string }>, { defaultTtlSeconds, maxTtlSeconds }: Pick<CacheSettings, 'defaultTtlSeconds' | 'maxTtlSeconds'>): CachePolicy {
-  const policy: CachePolicy = { entityTtls: new Map(), entityTypes: new Set(), coveredFields: new Set(), perViewerFieldNames: new Set(), fieldTypes: new Map() };
-  for (const { name, sdl } of subgraphs) {
-    const ttls = new Map<string, number>();
-    const fieldTypes = new Map<string, string>();
-    policy.entityTtls.set(name, ttls);
-    policy.fieldTypes.set(name, fieldTypes);
-    for (const definition of parse(sdl).definitions) {
-      if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
-      const type = definition.name.value;
-      const directives = definition.directives ?? [];
-      if (directives.some((directive) => directive.name.value === 'key')) policy.entityTypes.add(type);
-      const cached = directives.find((directive) => directive.name.value === CACHED_DIRECTIVE);
-      const maxAge = cached?.arguments?.find((argument) => argument.name.value === 'maxAge')?.value;
-      if (cached) ttls.set(type, Math.min(maxTtlSeconds, maxAge?.kind === Kind.INT ? Number(maxAge.value) : defaultTtlSeconds));
-      for (const field of definition.fields ?? []) {
-        const fieldDirectives = new Set((field.directives ?? []).map((directive) => directive.name.value));
-        let returned = field.type;
-        while (returned.kind !== Kind.NAMED_TYPE) returned = returned.type;
-        fieldTypes.set(`${type}.${field.name.value}`, returned.name.value);
-        if (fieldDirectives.has(PER_VIEWER_DIRECTIVE)) policy.perViewerFieldNames.add(field.name.value);
-        if (cached && !fieldDirectives.has('external')) policy.coveredFields.add(`${type}.${field.name.value}`);
-      }
-    }
-  }
-  return policy;
-}
-
-/** A subgraph's `_entities` fetch, as the cache reads it (one per distinct query text). */
-export interface EntityFetchShape {
-  queryHash: string;
-  perViewer: boolean;
-  /** Whether the selection reads into nested objects beyond `__typename`/`id`: their changes are not announced to this entry. */
-  nested: boolean;
-}
 
 /** An anonymous operation's cacheability: the entity types it reads and the shortest of their TTLs. */
 interface ResponseShape {
@@ -81,60 +26,11 @@ interface CachedResponse {
   generations: number[];
 }
 
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('base64url');
-
 /** `representations` apart, the fetch's variables (field arguments), as part of its entries' keys. */
 function otherVariables(variables: Record<string, unknown>): string {
   let rest: Record<string, unknown> | undefined;
   for (const name in variables) if (name !== 'representations') (rest ??= {})[name] = variables[name];
   return rest ? sha1(JSON.stringify(rest)) : '';
-}
-
-type Fragments = Map<string, FragmentDefinitionNode>;
-
-/** Whether a selection set goes past `__typename` and `id` (an entity reference) into an object's fields. */
-const readsBeyondReference = (selectionSet: SelectionSetNode, fragments: Fragments): boolean =>
-  selectionSet.selections.some((selection) => {
-    if (selection.kind === Kind.FIELD) return selection.name.value !== '__typename' && selection.name.value !== 'id';
-    const inner = selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
-    return !inner || readsBeyondReference(inner, fragments);
-  });
-
-/**
- * What an `_entities` fetch reads, or null when it is not one. The planner reuses the
- * client's named fragments in its fetches, so spreads are followed like inline fragments.
- */
-export function entityFetchShape(query: string, policy: CachePolicy, fieldTypes: Map<string, string>): EntityFetchShape | null {
-  const document = parse(query);
-  const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  const root = operation?.selectionSet.selections;
-  if (operation?.operation !== 'query' || root?.length !== 1 || root[0]!.kind !== Kind.FIELD || root[0]!.name.value !== '_entities') return null;
-  const fragments: Fragments = new Map();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  let perViewer = false;
-  let nested = false;
-  let unknownFragment = false;
-  // `parent` is the type the selection set is on: `... on Post` at the top, then each field's type.
-  const walk = (selectionSet: SelectionSetNode, parent: string, spread: Set<string>): void => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, selection.typeCondition?.name.value ?? parent, spread);
-      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment) unknownFragment = true;
-        else if (!spread.has(fragment.name.value)) walk(fragment.selectionSet, fragment.typeCondition.name.value, new Set(spread).add(fragment.name.value));
-      } else {
-        if (policy.perViewerFieldNames.has(selection.name.value)) perViewer = true;
-        if (!selection.selectionSet) continue;
-        const returned = fieldTypes.get(`${parent}.${selection.name.value}`);
-        // Another entity's own fields (a follower's name) change without this entity's announcement.
-        if ((returned === undefined || policy.entityTypes.has(returned)) && readsBeyondReference(selection.selectionSet, fragments)) nested = true;
-        walk(selection.selectionSet, returned ?? '?', spread);
-      }
-    }
-  };
-  walk(root[0]!.selectionSet!, '?', new Set());
-  return unknownFragment ? null : { queryHash: sha1(query), perViewer, nested };
 }
 
 /**
@@ -154,10 +50,8 @@ export function entityFetchShape(query: string, policy: CachePolicy, fieldTypes:
  * While the announcement channel is not connected nothing is served from the cache, and the
  * in-process level is emptied when it reconnects (announcements may have been missed).
  */
-export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin {
+export function caching(settings: CacheSettings, policy: EntityPolicy, logger: Logger): GatewayPlugin {
   if (!settings.enabled || !settings.redisUrl) return { name: 'caching' };
-  const subgraphs = readSupergraphConfig(settings.supergraphConfigPath).map(({ name, schemaFile }) => ({ name, sdl: readFileSync(schemaFile, 'utf8') }));
-  const policy = cachePolicyOf(subgraphs, settings);
   const maxTtlSeconds = Math.max(1, ...[...policy.entityTtls.values()].flatMap((ttls) => [...ttls.values()]));
   const prefix = `${settings.redisPrefix}:cache`;
   const redis = fastFailingRedis(settings.redisUrl, logger, 'cache');
@@ -200,8 +94,6 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
   /** Requests that are mutations: their entity fetches read what the mutation just wrote, never the cache. */
   const mutations = new WeakSet<GatewayContext>();
 
-  // By subgraph and query text: the same text may go to two subgraphs.
-  const entityShapes = new LRUCache<string, EntityFetchShape | { none: true }>({ max: 2_000 });
   const responseShapes = new LRUCache<string, ResponseShape | { none: true }>({ max: 2_000 });
 
   function forget(changed: ChangedEntity[]): void {
@@ -255,10 +147,8 @@ export function caching(settings: CacheSettings, logger: Logger): GatewayPlugin 
     const ttls = policy.entityTtls.get(request.service);
     const representations = request.variables?.['representations'];
     if (!listening || !ttls?.size || !Array.isArray(representations) || mutations.has(request.context)) return next(request);
-    const shapeKey = `${request.service}\u0000${request.query}`;
-    let shape = entityShapes.get(shapeKey);
-    if (!shape) entityShapes.set(shapeKey, (shape = entityFetchShape(request.query, policy, policy.fieldTypes.get(request.service)!) ?? { none: true }));
-    if ('none' in shape || shape.nested) return next(request);
+    const shape = policy.shapeOf(request.service, request.query);
+    if (!shape || shape.nested) return next(request);
     const heardBefore = heard;
     const entryKey = `${request.service}|${shape.queryHash}|${otherVariables(request.variables!)}|${shape.perViewer ? viewerKey(request.context) : ''}`;
     // Per representation: its tag, key and TTL when cacheable, and its answer once known.

@@ -1,4 +1,5 @@
 import { INTERNAL_SECRET_HEADER } from '../../platform/http/internal-caller.js';
+import type { EntityPolicy } from '../entity-policy.js';
 import type { GatewayPlugin } from '../plugin.js';
 
 /**
@@ -7,13 +8,17 @@ import type { GatewayPlugin } from '../plugin.js';
  * the client's address as `X-Forwarded-For`, set (never appended to) from the connection, so
  * a client cannot choose the address a subgraph's per-client limit (sign-up) counts it
  * under, and the internal secret, without which a subgraph ignores that header. Queries do
- * not: identical queries of different clients stay shareable in flight.
+ * not: identical queries of different clients stay shareable in flight. Nor do entity fetches
+ * that read nothing a viewer changes (entity-policy.ts), so those are shareable across viewers.
  */
-export function forwardAuthorization(internalSecret: string): GatewayPlugin {
+export function forwardAuthorization(internalSecret: string, entities: Pick<EntityPolicy, 'sameForEveryViewer'>): GatewayPlugin {
   return {
     name: 'forward-authorization',
     wrapSubgraphFetch: (next) => (request) => {
-      const { authorization } = request.context;
+      // A fetch whose answer no viewer changes goes without the token, so in-flight
+      // de-duplication shares it between viewers (their posts' authors, say).
+      const token = request.context.authorization;
+      const authorization = token && !entities.sameForEveryViewer(request) ? token : undefined;
       const clientAddress = request.operation === 'mutation' ? request.context.clientAddress : undefined;
       if (!authorization && !clientAddress) return next(request);
       return next({

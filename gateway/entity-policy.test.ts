@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { readSupergraphConfig } from '../../platform/supergraph-config.js';
-import { composeSupergraph } from '../supergraph.js';
-import { cachePolicyOf, entityFetchShape } from './caching.js';
+import { readSupergraphConfig } from '../platform/supergraph-config.js';
+import { composeSupergraph } from './supergraph.js';
+import { cachePolicyOf, entityFetchShape } from './entity-policy.js';
 
 const subgraphs = readSupergraphConfig().map(({ name, schemaFile }) => ({ name, sdl: readFileSync(schemaFile, 'utf8') }));
 
