@@ -5,6 +5,7 @@ import { projectPath } from '../platform/paths.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './data-source.js';
 import { composeSubgraphFetch } from './plugin.js';
+import type { GatewayPlugin, ResponseBudget } from './plugin.js';
 import { readEntityPolicy } from './entity-policy.js';
 import { forwardAuthorization } from './plugins/forward-authorization.js';
 import { inflightDeduplication } from './plugins/inflight-deduplication.js';
@@ -49,8 +50,15 @@ const entities = readEntityPolicy({ defaultTtlSeconds: 60, maxTtlSeconds: 86_400
 
 let transport: SubgraphTransport;
 /** A data source for `url` with the gateway's fetch plugins in the gateway's order. */
+/** Response budgets by request context, as plugins/response-budget.ts keeps them. */
+const budgets = new WeakMap<GatewayContext, ResponseBudget>();
+const budgeted: GatewayPlugin = { name: 'test-budget', wrapSubgraphFetch: (next) => (request) => next({ ...request, budget: budgets.get(request.context) }) };
 const source = (url: string, timeoutMs = 2_000) =>
-  new SubgraphDataSource('users', url, composeSubgraphFetch([forwardAuthorization('test-internal-secret', entities), inflightDeduplication(), subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch));
+  new SubgraphDataSource(
+    'users',
+    url,
+    composeSubgraphFetch([forwardAuthorization('test-internal-secret', entities), inflightDeduplication(), budgeted, subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch),
+  );
 const stopping: Server[] = [];
 beforeEach(() => {
   transport = createSubgraphTransport();
@@ -100,9 +108,29 @@ test('entity fetches that read nothing a viewer changes go without the token and
   expect(subgraph.requests.map((request) => request.authorization)).toEqual([undefined]);
   await Promise.all([authors('username email', 'Bearer a'), authors('username email', 'Bearer b')]);
   expect(subgraph.requests.slice(1).map((request) => request.authorization).sort()).toEqual(['Bearer a', 'Bearer b']);
-  // Another type, or another subgraph's fields of it, is not declared viewer-free: the token goes.
-  await users.process(options('query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Post { id } } }', 'Bearer a', { representations: [{ __typename: 'Post', id: 'p' }] }));
-  expect(subgraph.requests.at(-1)?.authorization).toBe('Bearer a');
+});
+
+test.each([
+  ['a type its subgraph does not mark @cached', '... on Post { id }', [{ __typename: 'Post', id: 'p' }]],
+  ['one representation of such a type among others', '... on User { username } ... on Post { id }', [{ __typename: 'User', id: 'a' }, { __typename: 'Post', id: 'p' }]],
+  ['a @perViewer field inside a named fragment', '... on User { ...Private }', [{ __typename: 'User', id: 'a' }], 'fragment Private on User { username email }'],
+  ["another entity's own fields (followers' names)", '... on User { followers(first: 1) { edges { node { username } } } }', [{ __typename: 'User', id: 'a' }]],
+])('an entity fetch reading %s keeps the token', async (_case, selection, representations, fragments = '') => {
+  const subgraph = await start(0);
+  await source(subgraph.url).process(options(`query ($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } } ${fragments}`, 'Bearer a', { representations }));
+  expect(subgraph.requests.map((request) => request.authorization)).toEqual(['Bearer a']);
+});
+
+test("a shared fetch the leader's spent budget refused is fetched again for a follower with budget left", async () => {
+  const subgraph = await start(100);
+  const users = source(subgraph.url);
+  const [spent, fresh] = [options('{ users { totalCount } }'), options('{ users { totalCount } }')];
+  budgets.set(spent.context as GatewayContext, { remainingBytes: 5, maxBytes: 1_000 });
+  budgets.set(fresh.context as GatewayContext, { remainingBytes: 1_000, maxBytes: 1_000 });
+  const [leader, follower] = await Promise.allSettled([users.process(spent), users.process(fresh)]);
+  expect(leader).toMatchObject({ status: 'rejected', reason: { extensions: { limit: 'response_bytes' } } });
+  expect(follower).toMatchObject({ status: 'fulfilled', value: { data: { users: { totalCount: 2 } } } });
+  expect(subgraph.requests).toHaveLength(2);
 });
 
 test('a subgraph that does not answer in time fails the fetch instead of hanging', async () => {

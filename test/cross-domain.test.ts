@@ -72,6 +72,21 @@ test('a like racing the deletion of its post leaves no like behind', async () =>
   }
 });
 
+test('viewers reading one post at once each get their own per-viewer fields, while sharing the rest in flight', async () => {
+  const [author, fan, stranger] = [await registerUser(supergraph, 'shared_author'), await registerUser(supergraph, 'shared_fan'), await registerUser(supergraph, 'shared_stranger')];
+  const postId = await createPost(author, 'read by three at once');
+  dataOf(await likePost(fan, postId));
+  const query = 'query ($id: ID!) { post(id: $id) { likeCount likedByViewer author { username email } } }';
+  const read = async (who?: TestUser) => dataOf(await supergraph.request<{ post: { likeCount: number; likedByViewer: boolean; author: { username: string; email: string | null } } }>(query, { id: postId }, { token: who?.accessToken })).post;
+  for (let round = 0; round < 5; round += 1) {
+    const [asAuthor, asFan, asStranger, asAnonymous] = await Promise.all([read(author), read(fan), read(stranger), read()]);
+    expect(asAuthor).toEqual({ likeCount: 1, likedByViewer: false, author: { username: author.username, email: author.email } });
+    expect(asFan).toEqual({ likeCount: 1, likedByViewer: true, author: { username: author.username, email: null } });
+    expect(asStranger).toEqual(asAnonymous);
+    expect(asAnonymous).toEqual({ likeCount: 1, likedByViewer: false, author: { username: author.username, email: null } });
+  }
+});
+
 test('a post whose author the users subgraph does not have is an error, never a silent null', async () => {
   const postId = randomUUID();
   await sql(supergraph.databaseUrls['posts']!, `INSERT INTO posts (id, author_id, body, updated_at) VALUES ($1, $2, 'orphan', now())`, [postId, randomUUID()]);

@@ -51,6 +51,16 @@ test('twenty concurrent follows of one user by one user leave one follow and no 
   expect((await counts(star.id)).followersCount).toBe(1);
 });
 
+test('two users unfollowing each other at once, again and again, end without error and with exact counts', async () => {
+  const [a, b] = [await registerUser(supergraph, 'mutual_a'), await registerUser(supergraph, 'mutual_b')];
+  for (let round = 0; round < 10; round += 1) {
+    const results = [...(await Promise.all([follow(a, b.id), follow(b, a.id)])), ...(await Promise.all([unfollow(a, b.id), unfollow(b, a.id)]))];
+    expect(results.flatMap((result) => result.errors ?? [])).toEqual([]);
+  }
+  expect(await counts(a.id)).toMatchObject({ followersCount: 0, followingCount: 0 });
+  expect(await counts(b.id)).toMatchObject({ followersCount: 0, followingCount: 0 });
+});
+
 test('bad follows: yourself, unknown users, malformed ids, anonymous callers', async () => {
   const user = await registerUser(supergraph, 'lonely');
   const self = await follow(user, user.id);

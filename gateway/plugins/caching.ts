@@ -206,6 +206,8 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
   function storeLocally(tag: string, field: string, json: string, ttlMs: number): void {
     const key = `${tag}\u0000${field}`;
     entities.set(key, json, { ttl: Math.max(1, ttlMs) });
+    // Refused for its size: nothing to index (only evictions of stored entries unindex).
+    if (!entities.has(key)) return;
     let keys = byEntity.get(tag);
     if (!keys) byEntity.set(tag, (keys = new Set()));
     keys.add(key);

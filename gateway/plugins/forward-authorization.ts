@@ -1,4 +1,5 @@
 import { INTERNAL_SECRET_HEADER } from '../../platform/http/internal-caller.js';
+import type { GatewayContext } from '../context.js';
 import type { EntityPolicy } from '../entity-policy.js';
 import type { GatewayPlugin } from '../plugin.js';
 
@@ -12,13 +13,24 @@ import type { GatewayPlugin } from '../plugin.js';
  * that read nothing a viewer changes (entity-policy.ts), so those are shareable across viewers.
  */
 export function forwardAuthorization(internalSecret: string, entities: Pick<EntityPolicy, 'sameForEveryViewer'>): GatewayPlugin {
+  /** Requests that are mutations: their entity fetches read what the mutation wrote, so none is shared. */
+  const mutations = new WeakSet<GatewayContext>();
   return {
     name: 'forward-authorization',
+    apollo: {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation, contextValue }) {
+            if (operation?.operation === 'mutation') mutations.add(contextValue);
+          },
+        };
+      },
+    },
     wrapSubgraphFetch: (next) => (request) => {
       // A fetch whose answer no viewer changes goes without the token, so in-flight
       // de-duplication shares it between viewers (their posts' authors, say).
       const token = request.context.authorization;
-      const authorization = token && !entities.sameForEveryViewer(request) ? token : undefined;
+      const authorization = token && (mutations.has(request.context) || !entities.sameForEveryViewer(request)) ? token : undefined;
       const clientAddress = request.operation === 'mutation' ? request.context.clientAddress : undefined;
       if (!authorization && !clientAddress) return next(request);
       return next({

@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { GatewayPlugin, SubgraphResponse } from '../plugin.js';
 
 interface InFlight {
@@ -25,7 +26,14 @@ export function inflightDeduplication(): GatewayPlugin {
       const shared = inFlight.get(key);
       if (shared) {
         shared.followers += 1;
-        const response = await shared.response;
+        let response: SubgraphResponse;
+        try {
+          response = await shared.response;
+        } catch (error) {
+          // The leader's own response budget ran out: that is no verdict on this request's.
+          if ((error as GraphQLError).extensions?.['limit'] === 'response_bytes') return next(request);
+          throw error;
+        }
         return JSON.parse(shared.json ?? JSON.stringify(response)) as SubgraphResponse;
       }
       const entry: InFlight = { followers: 0, response: Promise.resolve({}) };

@@ -1,8 +1,7 @@
 -- An UPDATE ... FROM locks rows in whatever order its join runs, so two unfollows touching the
--- same two users (A unfollows B while B unfollows A, or an account deleted while one of its
--- follows is) could lock them in opposite orders and deadlock. The rows are now locked first,
--- in user order (a SELECT ... ORDER BY ... FOR UPDATE locks in its output order), as the
--- insert trigger's ordered INSERT already does.
+-- same two users (A unfollows B while B unfollows A) could lock them in opposite orders and
+-- deadlock. The rows are now locked first, in user order (a SELECT ... ORDER BY ... FOR
+-- UPDATE locks in its output order), as the insert trigger's ordered INSERT already does.
 CREATE OR REPLACE FUNCTION "follow_counts_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM 1 FROM user_follow_counts
