@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readSupergraphConfig } from '../platform/supergraph-config.js';
 import { composeSupergraph } from './supergraph.js';
-import { cachePolicyOf, entityFetchShape } from './entity-policy.js';
+import { cachePolicyOf, entityFetchShape, rootFetchIsViewerFree } from './entity-policy.js';
 
 const subgraphs = readSupergraphConfig().map(({ name, schemaFile }) => ({ name, sdl: readFileSync(schemaFile, 'utf8') }));
 
@@ -51,4 +51,16 @@ describe("an entity fetch's shape", () => {
     expect(shapeOf('query { post(id: "1") { id } }')).toBeNull();
     expect(shapeOf(entities('... on Post { ...Missing }'))).toBeNull();
   });
+});
+
+test('a root fetch is viewer-free only when each root field is marked @sameForEveryViewer and no field is @perViewer', () => {
+  const policy = cachePolicyOf(subgraphs, { defaultTtlSeconds: 60, maxTtlSeconds: 86_400 });
+  expect([...policy.viewerFreeRootFields.get('posts')!].sort()).toEqual(['post', 'publicTimeline']);
+  expect(rootFetchIsViewerFree('{ publicTimeline { edges { node { id body } } } }', policy, 'posts')).toBe(true);
+  expect(rootFetchIsViewerFree('query Q { post(id: "1") { ...Body } } fragment Body on Post { body }', policy, 'posts')).toBe(true);
+  expect(rootFetchIsViewerFree('{ publicTimeline { edges { node { id body } } } }', policy, 'likes')).toBe(false);
+  expect(rootFetchIsViewerFree('{ user(id: "1") { ...Private } } fragment Private on User { email }', policy, 'users')).toBe(false);
+  expect(rootFetchIsViewerFree('{ auditLog { totalCount } }', policy, 'users')).toBe(false);
+  expect(rootFetchIsViewerFree('{ ... on Query { user(id: "1") { id } } }', policy, 'users')).toBe(false);
+  expect(rootFetchIsViewerFree('mutation { logout(refreshToken: "x") }', policy, 'users')).toBe(false);
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Kind, parse } from 'graphql';
+import { Kind, parse, visit } from 'graphql';
 import type { FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { readSupergraphConfig } from '../platform/supergraph-config.js';
@@ -9,6 +9,7 @@ import type { SubgraphRequest } from './plugin.js';
 
 const CACHED_DIRECTIVE = 'cached';
 const PER_VIEWER_DIRECTIVE = 'perViewer';
+const SAME_FOR_EVERY_VIEWER_DIRECTIVE = 'sameForEveryViewer';
 
 /** What the subgraphs' schemas say about caching, read once at start. */
 export interface CachePolicy {
@@ -22,16 +23,20 @@ export interface CachePolicy {
   perViewerFieldNames: Set<string>;
   /** Subgraph → `Type.field` → the name of the type it returns, in that subgraph's schema. */
   fieldTypes: Map<string, Map<string, string>>;
+  /** Subgraph → its root query fields marked `@sameForEveryViewer`. */
+  viewerFreeRootFields: Map<string, Set<string>>;
 }
 
-/** Reads `@cached`, `@key`, `@perViewer` and `@external` from each subgraph's SDL. */
+/** Reads `@cached`, `@key`, `@perViewer`, `@sameForEveryViewer` and `@external` from each subgraph's SDL. */
 export function cachePolicyOf(subgraphs: Array<{ name: string; sdl: string }>, { defaultTtlSeconds, maxTtlSeconds }: Pick<CacheSettings, 'defaultTtlSeconds' | 'maxTtlSeconds'>): CachePolicy {
-  const policy: CachePolicy = { entityTtls: new Map(), entityTypes: new Set(), coveredFields: new Set(), perViewerFieldNames: new Set(), fieldTypes: new Map() };
+  const policy: CachePolicy = { entityTtls: new Map(), entityTypes: new Set(), coveredFields: new Set(), perViewerFieldNames: new Set(), fieldTypes: new Map(), viewerFreeRootFields: new Map() };
   for (const { name, sdl } of subgraphs) {
     const ttls = new Map<string, number>();
     const fieldTypes = new Map<string, string>();
+    const viewerFree = new Set<string>();
     policy.entityTtls.set(name, ttls);
     policy.fieldTypes.set(name, fieldTypes);
+    policy.viewerFreeRootFields.set(name, viewerFree);
     for (const definition of parse(sdl).definitions) {
       if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
       const type = definition.name.value;
@@ -47,6 +52,7 @@ export function cachePolicyOf(subgraphs: Array<{ name: string; sdl: string }>, {
         fieldTypes.set(`${type}.${field.name.value}`, returned.name.value);
         if (fieldDirectives.has(PER_VIEWER_DIRECTIVE)) policy.perViewerFieldNames.add(field.name.value);
         if (cached && !fieldDirectives.has('external')) policy.coveredFields.add(`${type}.${field.name.value}`);
+        if (type === 'Query' && fieldDirectives.has(SAME_FOR_EVERY_VIEWER_DIRECTIVE)) viewerFree.add(field.name.value);
       }
     }
   }
@@ -110,15 +116,36 @@ export function entityFetchShape(query: string, policy: CachePolicy, fieldTypes:
   return unknownFragment ? null : { queryHash: sha1(query), perViewer, nested };
 }
 
-/** What the subgraphs' schemas say about their entities, and the `_entities` fetches read against it. */
+/**
+ * Whether a root query fetch to a subgraph reads nothing of the viewer: each of its root
+ * fields is marked `@sameForEveryViewer` there, and no field anywhere in it (fragments
+ * included) is marked `@perViewer` by any subgraph.
+ */
+export function rootFetchIsViewerFree(query: string, policy: CachePolicy, service: string): boolean {
+  const viewerFree = policy.viewerFreeRootFields.get(service);
+  if (!viewerFree?.size) return false;
+  const document = parse(query);
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length !== 1 || operations[0]!.operation !== 'query') return false;
+  const rootFieldsMarked = operations[0]!.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && (selection.name.value === '__typename' || viewerFree.has(selection.name.value)),
+  );
+  if (!rootFieldsMarked) return false;
+  let perViewer = false;
+  visit(document, { Field: (field) => void (policy.perViewerFieldNames.has(field.name.value) && (perViewer = true)) });
+  return !perViewer;
+}
+
+/** What the subgraphs' schemas say about their entities, and the fetches read against it. */
 export interface EntityPolicy extends CachePolicy {
   /** The shape of an `_entities` fetch to `service` (memoised per query text), or null for any other fetch. */
   shapeOf(service: string, query: string): EntityFetchShape | null;
   /**
-   * Whether the fetch's answer is the same whoever asks: an `_entities` fetch of types its
-   * subgraph marks `@cached`, reading no `@perViewer` field and no other entity's fields.
-   * That is the rule the cache shares answers by: in a `@cached` type, a field without the
-   * mark reads no token.
+   * Whether the fetch's answer is the same whoever asks, so it needs no token:
+   * - an `_entities` fetch of types its subgraph marks `@cached`, reading no `@perViewer`
+   *   field and no other entity's fields (the rule the cache shares answers by: in a
+   *   `@cached` type, a field without the mark reads no token);
+   * - a root query fetch of fields marked `@sameForEveryViewer`, reading no `@perViewer` field.
    */
   sameForEveryViewer(request: SubgraphRequest): boolean;
 }
@@ -126,22 +153,35 @@ export interface EntityPolicy extends CachePolicy {
 export function entityPolicyOf(policy: CachePolicy): EntityPolicy {
   // By subgraph and query text: the same text may go to two subgraphs.
   const shapes = new LRUCache<string, EntityFetchShape | { none: true }>({ max: 2_000 });
+  const viewerFreeRoots = new LRUCache<string, boolean>({ max: 2_000 });
   const shapeOf = (service: string, query: string): EntityFetchShape | null => {
     const key = `${service}\u0000${query}`;
     let shape = shapes.get(key);
     if (!shape) shapes.set(key, (shape = (policy.fieldTypes.has(service) && entityFetchShape(query, policy, policy.fieldTypes.get(service)!)) || { none: true }));
     return 'none' in shape ? null : shape;
   };
+  const entitiesViewerFree = (service: string, query: string, representations: unknown[]): boolean => {
+    const ttls = policy.entityTtls.get(service);
+    const shape = ttls?.size ? shapeOf(service, query) : null;
+    if (!shape || shape.perViewer || shape.nested) return false;
+    return representations.every((representation) => {
+      const type = (representation as { __typename?: unknown } | null)?.__typename;
+      return typeof type === 'string' && ttls!.has(type);
+    });
+  };
+  const rootViewerFree = (service: string, query: string): boolean => {
+    const key = `${service}\u0000${query}`;
+    let free = viewerFreeRoots.get(key);
+    if (free === undefined) viewerFreeRoots.set(key, (free = rootFetchIsViewerFree(query, policy, service)));
+    return free;
+  };
   return {
     ...policy,
     shapeOf,
     sameForEveryViewer({ service, operation, query, variables }) {
+      if (operation !== 'query') return false;
       const representations = variables?.['representations'];
-      const ttls = policy.entityTtls.get(service);
-      if (operation !== 'query' || !ttls?.size || !Array.isArray(representations) || !query.includes('_entities')) return false;
-      const shape = shapeOf(service, query);
-      if (!shape || shape.perViewer || shape.nested) return false;
-      return representations.every((representation: { __typename?: unknown } | null) => typeof representation?.__typename === 'string' && ttls.has(representation.__typename));
+      return Array.isArray(representations) ? entitiesViewerFree(service, query, representations) : rootViewerFree(service, query);
     },
   };
 }

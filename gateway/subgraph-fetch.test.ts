@@ -53,9 +53,9 @@ let transport: SubgraphTransport;
 /** Response budgets by request context, as plugins/response-budget.ts keeps them. */
 const budgets = new WeakMap<GatewayContext, ResponseBudget>();
 const budgeted: GatewayPlugin = { name: 'test-budget', wrapSubgraphFetch: (next) => (request) => next({ ...request, budget: budgets.get(request.context) }) };
-const source = (url: string, timeoutMs = 2_000) =>
+const source = (url: string, timeoutMs = 2_000, service = 'users') =>
   new SubgraphDataSource(
-    'users',
+    service,
     url,
     composeSubgraphFetch([forwardAuthorization('test-internal-secret', entities), inflightDeduplication(), budgeted, subgraphErrorPassThrough(), subgraphTimeout(timeoutMs)], transport.fetch),
   );
@@ -77,9 +77,10 @@ const start = async (...args: Parameters<typeof standIn>) => {
 };
 
 test('identical concurrent queries share one fetch, and each gets its own objects', async () => {
+  // auditLog reads the viewer (admins only): only requests with the same token share it.
   const subgraph = await start(100);
   const users = source(subgraph.url);
-  const results = await Promise.all([1, 2, 3].map(() => users.process(options('{ users { totalCount } }', 'Bearer a'))));
+  const results = await Promise.all([1, 2, 3].map(() => users.process(options('{ auditLog { totalCount } }', 'Bearer a'))));
   expect(subgraph.requests).toHaveLength(1);
   expect(results.map((result) => result.data)).toEqual([1, 2, 3].map(() => ({ users: { totalCount: 1 } })));
   expect(results[0]?.data).not.toBe(results[1]?.data);
@@ -91,8 +92,8 @@ test('queries with other credentials, and mutations, are never shared', async ()
   const subgraph = await start(100);
   const users = source(subgraph.url);
   await Promise.all([
-    users.process(options('{ users { totalCount } }', 'Bearer a')),
-    users.process(options('{ users { totalCount } }', 'Bearer b')),
+    users.process(options('{ auditLog { totalCount } }', 'Bearer a')),
+    users.process(options('{ auditLog { totalCount } }', 'Bearer b')),
     users.process(options('mutation { logout(refreshToken: "x") }', 'Bearer a')),
     users.process(options('mutation { logout(refreshToken: "x") }', 'Bearer a')),
   ]);
@@ -121,10 +122,26 @@ test.each([
   expect(subgraph.requests.map((request) => request.authorization)).toEqual(['Bearer a']);
 });
 
+test('root fetches of fields marked @sameForEveryViewer go without the token and are shared; others keep it', async () => {
+  const subgraph = await start(100);
+  const posts = source(subgraph.url, 2_000, 'posts');
+  const timeline = '{ publicTimeline(first: 2) { edges { node { id body author { __typename id } } } } }';
+  await Promise.all([posts.process(options(timeline, 'Bearer a')), posts.process(options(timeline, 'Bearer b'))]);
+  expect(subgraph.requests.map((request) => request.authorization)).toEqual([undefined]);
+  const users = source(subgraph.url);
+  // me and email are @perViewer; platformStats is not marked @sameForEveryViewer.
+  for (const query of ['{ me { id } }', '{ user(id: "a") { username email } }', '{ platformStats { id } }', '{ user(id: "a") { id } platformStats { id } }']) {
+    await users.process(options(query, 'Bearer a'));
+    expect(subgraph.requests.at(-1)?.authorization).toBe('Bearer a');
+  }
+  await users.process(options('{ user(id: "a") { username followers(first: 2) { totalCount } } }', 'Bearer a'));
+  expect(subgraph.requests.at(-1)?.authorization).toBeUndefined();
+});
+
 test("a shared fetch the leader's spent budget refused is fetched again for a follower with budget left", async () => {
   const subgraph = await start(100);
   const users = source(subgraph.url);
-  const [spent, fresh] = [options('{ users { totalCount } }'), options('{ users { totalCount } }')];
+  const [spent, fresh] = [options('{ auditLog { totalCount } }'), options('{ auditLog { totalCount } }')];
   budgets.set(spent.context as GatewayContext, { remainingBytes: 5, maxBytes: 1_000 });
   budgets.set(fresh.context as GatewayContext, { remainingBytes: 1_000, maxBytes: 1_000 });
   const [leader, follower] = await Promise.allSettled([users.process(spent), users.process(fresh)]);
