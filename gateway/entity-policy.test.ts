@@ -63,4 +63,10 @@ test('a root fetch is viewer-free only when each root field is marked @sameForEv
   expect(rootFetchIsViewerFree('{ auditLog { totalCount } }', policy, 'users')).toBe(false);
   expect(rootFetchIsViewerFree('{ ... on Query { user(id: "1") { id } } }', policy, 'users')).toBe(false);
   expect(rootFetchIsViewerFree('mutation { logout(refreshToken: "x") }', policy, 'users')).toBe(false);
+  // The planner's own additions and the client's aliases: checked by field name.
+  expect(rootFetchIsViewerFree('{ __typename a: user(id: "1") { username } b: user(id: "2") { username } }', policy, 'users')).toBe(true);
+  expect(rootFetchIsViewerFree('{ a: user(id: "1") { contact: email } }', policy, 'users')).toBe(false);
+  expect(rootFetchIsViewerFree('{ ...Root } fragment Root on Query { user(id: "1") { id } }', policy, 'users')).toBe(false);
+  expect(rootFetchIsViewerFree('{ popularPosts { id likedByViewer } }', policy, 'likes')).toBe(false);
+  expect(rootFetchIsViewerFree('{ popularPosts { id likeCount } }', policy, 'likes')).toBe(true);
 });

@@ -90,7 +90,7 @@ function readSupergraph(path: string): string {
 
 /**
  * Read once: the cache shares entity answers by it, and forwarding keeps the token off the
- * fetches it says no viewer changes. Without the subgraphs' schema files (a gateway deployed
+ * fetches (entity and root) it says no viewer changes. Without the subgraphs' schema files (a gateway deployed
  * alone) every fetch carries the token, unless caching needs them.
  */
 function entityPolicy(config: GatewayConfig, logger: Logger): EntityPolicy {
@@ -98,7 +98,7 @@ function entityPolicy(config: GatewayConfig, logger: Logger): EntityPolicy {
     return readEntityPolicy(config.cache);
   } catch (error) {
     if (config.cache.enabled) throw error;
-    logger.warn('subgraph schemas not readable: every entity fetch carries the viewer\'s token', { error: (error as Error).message });
+    logger.warn('subgraph schemas not readable: every fetch carries the viewer\'s token', { error: (error as Error).message });
     return entityPolicyOf(cachePolicyOf([], config.cache));
   }
 }

@@ -23,7 +23,7 @@ interface StandIn {
 }
 
 /** A subgraph stand-in on a real port that answers `reply` after `delayMs` and records requests. */
-async function standIn(delayMs: number, reply: (count: number) => [number, unknown] = (count) => [200, { data: { users: { totalCount: count } } }]): Promise<StandIn> {
+async function standIn(delayMs: number, reply: (count: number) => [number, unknown] = (count) => [200, { data: { auditLog: { totalCount: count } } }]): Promise<StandIn> {
   const requests: StandIn['requests'] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -82,7 +82,7 @@ test('identical concurrent queries share one fetch, and each gets its own object
   const users = source(subgraph.url);
   const results = await Promise.all([1, 2, 3].map(() => users.process(options('{ auditLog { totalCount } }', 'Bearer a'))));
   expect(subgraph.requests).toHaveLength(1);
-  expect(results.map((result) => result.data)).toEqual([1, 2, 3].map(() => ({ users: { totalCount: 1 } })));
+  expect(results.map((result) => result.data)).toEqual([1, 2, 3].map(() => ({ auditLog: { totalCount: 1 } })));
   expect(results[0]?.data).not.toBe(results[1]?.data);
   expect(results[1]?.data).not.toBe(results[2]?.data);
   expect(subgraph.requests[0]?.authorization).toBe('Bearer a');
@@ -146,7 +146,7 @@ test("a shared fetch the leader's spent budget refused is fetched again for a fo
   budgets.set(fresh.context as GatewayContext, { remainingBytes: 1_000, maxBytes: 1_000 });
   const [leader, follower] = await Promise.allSettled([users.process(spent), users.process(fresh)]);
   expect(leader).toMatchObject({ status: 'rejected', reason: { extensions: { limit: 'response_bytes' } } });
-  expect(follower).toMatchObject({ status: 'fulfilled', value: { data: { users: { totalCount: 2 } } } });
+  expect(follower).toMatchObject({ status: 'fulfilled', value: { data: { auditLog: { totalCount: 2 } } } });
   expect(subgraph.requests).toHaveLength(2);
 });
 

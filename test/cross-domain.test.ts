@@ -87,6 +87,30 @@ test('viewers reading one post at once each get their own per-viewer fields, whi
   }
 });
 
+test('root fields shared across viewers (@sameForEveryViewer) still give each viewer their own @perViewer fields', async () => {
+  const [owner, follower, stranger] = [await registerUser(supergraph, 'root_owner'), await registerUser(supergraph, 'root_follower'), await registerUser(supergraph, 'root_stranger')];
+  dataOf(await supergraph.request('mutation ($id: ID!) { follow(userId: $id) { id } }', { id: owner.id }, { token: follower.accessToken }));
+  const postId = await createPost(owner, 'liked by the follower');
+  dataOf(await likePost(follower, postId));
+  const query = `query ($id: ID!, $name: String!) {
+    user(id: $id) { username email }
+    users(search: $name) { edges { node { id isFollowedByViewer } } }
+    popularPosts(first: 100) { id likedByViewer }
+  }`;
+  type View = { user: { username: string; email: string | null }; users: { edges: Array<{ node: { id: string; isFollowedByViewer: boolean } }> }; popularPosts: Array<{ id: string; likedByViewer: boolean }> };
+  const read = async (who?: TestUser) => {
+    const view = dataOf(await supergraph.request<View>(query, { id: owner.id, name: owner.username }, { token: who?.accessToken }));
+    return { email: view.user.email, follows: view.users.edges.find((edge) => edge.node.id === owner.id)?.node.isFollowedByViewer, liked: view.popularPosts.find((post) => post.id === postId)?.likedByViewer };
+  };
+  for (let round = 0; round < 5; round += 1) {
+    const [asOwner, asFollower, asStranger, asAnonymous] = await Promise.all([read(owner), read(follower), read(stranger), read()]);
+    expect(asOwner).toEqual({ email: owner.email, follows: false, liked: false });
+    expect(asFollower).toEqual({ email: null, follows: true, liked: true });
+    expect(asStranger).toEqual({ email: null, follows: false, liked: false });
+    expect(asAnonymous).toEqual(asStranger);
+  }
+});
+
 test('a post whose author the users subgraph does not have is an error, never a silent null', async () => {
   const postId = randomUUID();
   await sql(supergraph.databaseUrls['posts']!, `INSERT INTO posts (id, author_id, body, updated_at) VALUES ($1, $2, 'orphan', now())`, [postId, randomUUID()]);

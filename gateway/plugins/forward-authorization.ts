@@ -9,8 +9,9 @@ import type { GatewayPlugin } from '../plugin.js';
  * the client's address as `X-Forwarded-For`, set (never appended to) from the connection, so
  * a client cannot choose the address a subgraph's per-client limit (sign-up) counts it
  * under, and the internal secret, without which a subgraph ignores that header. Queries do
- * not: identical queries of different clients stay shareable in flight. Nor do entity fetches
- * that read nothing a viewer changes (entity-policy.ts), so those are shareable across viewers.
+ * not: identical queries of different clients stay shareable in flight. Nor do query fetches
+ * that read nothing a viewer changes (entity-policy.ts: `@cached` entities, root fields
+ * marked `@sameForEveryViewer`), so those are shareable across viewers.
  */
 export function forwardAuthorization(internalSecret: string, entities: Pick<EntityPolicy, 'sameForEveryViewer'>): GatewayPlugin {
   /** Requests that are mutations: their entity fetches read what the mutation wrote, so none is shared. */
