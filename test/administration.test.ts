@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { auditRecorded } from '../contracts/audit-events.js';
+import { ENTITY_CHANGED_CHANNEL } from '../contracts/entity-changes.js';
+import type { EntitiesChanged } from '../contracts/entity-changes.js';
 import { redisEventBus } from '../platform/messaging/redis-streams.js';
 import { createLogger } from '../platform/observability/logger.js';
 import { projectPath } from '../platform/paths.js';
@@ -167,7 +170,7 @@ describe('setUserRole', () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
         const child = spawn(process.execPath, [projectPath('node_modules/tsx/dist/cli.mjs'), projectPath('subgraphs/users/make-admin.ts'), ...args], {
-          env: { ...process.env, NODE_OPTIONS: '', USERS_DATABASE_URL: supergraph.databaseUrls['users']! },
+          env: { ...process.env, NODE_OPTIONS: '', USERS_DATABASE_URL: supergraph.databaseUrls['users']!, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: supergraph.redisPrefix },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
@@ -175,8 +178,19 @@ describe('setUserRole', () => {
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.once('exit', (code) => resolve({ code, output }));
       });
-    const made = await run([user.username.toUpperCase()]);
-    expect(made).toEqual({ code: 0, output: expect.stringContaining(`${user.username} is now an admin`) });
+    // The gateways' caches hear of the change as they do of setUserRole's.
+    const listener = new Redis(TEST_REDIS_URL);
+    const announced: string[] = [];
+    listener.on('message', (_channel: string, message: string) => announced.push(message));
+    await listener.subscribe(`${supergraph.redisPrefix}:${ENTITY_CHANGED_CHANNEL}`);
+    try {
+      const made = await run([user.username.toUpperCase()]);
+      expect(made).toEqual({ code: 0, output: expect.stringContaining(`${user.username} is now an admin`) });
+      const aboutUser = () => announced.some((message) => JSON.stringify((JSON.parse(message) as EntitiesChanged).entities) === JSON.stringify([{ type: 'User', id: user.id }]));
+      await eventually(aboutUser, 5_000, 'the role change announced to caches');
+    } finally {
+      listener.disconnect();
+    }
     expect((await run([user.username])).output).toContain('already is an admin');
     expect(await run(['nobody_by_that_name'])).toEqual({ code: 1, output: expect.stringContaining('No user is named nobody_by_that_name') });
     const [entry] = await entriesAbout(user.id);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pemFromEnv, tokenVerificationEnvSchema } from '../../platform/auth/verification-settings.js';
-import { blankAsUndefined, envInt, envUrl, optionalString, parseEnv } from '../../platform/config/env.js';
+import { blankAsUndefined, envInt, envRedisPrefix, envRedisUrl, envUrl, optionalString, parseEnv } from '../../platform/config/env.js';
 import { z } from 'zod';
 import type { Env } from '../../platform/config/env.js';
 import { parseSubgraphEnv } from '../../platform/subgraph/subgraph-settings.js';
@@ -59,7 +59,12 @@ function signingKeyPem(inline: string | undefined, file: string | undefined): st
 }
 
 /** `npm run make-admin`'s one setting: the users database it writes the role to. */
-export function loadMakeAdminConfig(env: Env): { databaseUrl: string } {
-  const parsed = parseEnv('make-admin', { USERS_DATABASE_URL: z.preprocess(blankAsUndefined, envUrl(['postgresql:', 'postgres:'])) }, env);
-  return { databaseUrl: parsed.USERS_DATABASE_URL };
+/** make-admin's settings: the users database, and the Redis the gateways' caches listen on, when there is one. */
+export function loadMakeAdminConfig(env: Env): { databaseUrl: string; redisUrl: string | undefined; redisPrefix: string } {
+  const parsed = parseEnv(
+    'make-admin',
+    { USERS_DATABASE_URL: z.preprocess(blankAsUndefined, envUrl(['postgresql:', 'postgres:'])), REDIS_URL: envRedisUrl, REDIS_PREFIX: envRedisPrefix },
+    env,
+  );
+  return { databaseUrl: parsed.USERS_DATABASE_URL, redisUrl: parsed.REDIS_URL, redisPrefix: parsed.REDIS_PREFIX };
 }

@@ -2,9 +2,14 @@
 // <username>`): makes an existing account an admin, reading USERS_DATABASE_URL. This is how a
 // fresh deployment gets its first admin; after that, admins promote others with setUserRole.
 // The change is audited (ROLE_CHANGED, no actor) and shows in the user's next access token.
+// With REDIS_URL (and the deployment's REDIS_PREFIX) set, it is announced to the gateways'
+// caches as the API's role changes are; without, cached answers about the user expire.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../prisma/users/generated/client.js';
+import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import { createDatabasePool } from '../../platform/data/database.js';
+import { createPubSub } from '../../platform/messaging/pubsub.js';
+import { createLogger } from '../../platform/observability/logger.js';
 import { loadMakeAdminConfig } from './config.js';
 import { createRoles } from './roles.js';
 
@@ -14,14 +19,17 @@ async function main(): Promise<number> {
     console.error('Usage: npm run make-admin -- <username>   (with USERS_DATABASE_URL set)');
     return 2;
   }
-  const { databaseUrl } = loadMakeAdminConfig(process.env);
+  const { databaseUrl, redisUrl, redisPrefix } = loadMakeAdminConfig(process.env);
   const pool = createDatabasePool(databaseUrl, 1);
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const pubsub = redisUrl ? createPubSub(redisUrl, createLogger('make-admin', 'warn'), redisPrefix) : undefined;
   try {
     const { user, changed } = await createRoles(db).promoteByUsername(username);
     console.log(changed ? `make-admin: ${user.username} is now an admin (from their next access token)` : `make-admin: ${user.username} already is an admin`);
+    if (changed && pubsub) await announceChangedEntities(pubsub, [{ type: 'User', id: user.id }]);
     return 0;
   } finally {
+    await pubsub?.close();
     await db.$disconnect();
     await pool.end();
   }

@@ -13,9 +13,9 @@ export type Roles = ReturnType<typeof createRoles>;
 /**
  * Changing roles. The role lives in the access token (the gateway and every subgraph read
  * it from there), so a change shows in the user's next token: at their next sign-in or
- * refresh, within 15 minutes at most.
+ * refresh, within 15 minutes at most. `announce` tells caches of users
+ * (contracts/entity-changes.ts) a role changed through the API; make-admin announces its own.
  */
-/** `announce` tells caches of users (contracts/entity-changes.ts) a role changed; make-admin, run offline, has none (its change shows once caches expire). */
 export function createRoles(db: PrismaClient, announce: (entities: ChangedEntity[]) => Promise<void> = async () => {}) {
   return {
     /** Admins only (checked against the database too); an admin cannot demote themself. Audited. */
