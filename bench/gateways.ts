@@ -152,19 +152,6 @@ async function checkSameAnswers(candidates: Candidate[], list: Workload[]): Prom
 }
 
 /** Waits until `url` answers `{ __typename }`: the peers have no common health route. */
-async function waitForGraphQL(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 1_200; attempt += 1) {
-    try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-      if (response.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 async function measure(candidate: Candidate, workload: Workload): Promise<Measurement> {
   const pid = candidate.process.pid!;
   let sequence = 0;
@@ -265,7 +252,7 @@ async function main(): Promise<void> {
     ];
     children.push(...all.map((candidate) => candidate.process));
     await waitForHealth(`http://127.0.0.1:${ports.this}/health`);
-    for (const candidate of all) await waitForGraphQL(candidate.url);
+    for (const candidate of all) await waitForHealth(candidate.url, 120, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     const candidates = all.filter((candidate) => args.gateways.split(',').includes(candidate.name));
 
     const seed = await seedTimeline(all[0]!.url, databases.urls, Number(args.posts));

@@ -24,7 +24,7 @@ import { applyMigrations } from '../platform/data/migrations.js';
 import { createLogger } from '../platform/observability/logger.js';
 import { projectPath } from '../platform/paths.js';
 import { readSupergraphConfig } from '../platform/supergraph-config.js';
-import { benchDatabases, percentile, runBenchmark } from './support.js';
+import { benchDatabases, percentile, postGraphQL, runBenchmark } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -195,14 +195,9 @@ async function loadDomain(url: string, domain: string, statements: string[]): Pr
 }
 
 async function graphql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (response.status !== 200 || body.errors || !body.data) throw new Error(`${query}: ${response.status} ${JSON.stringify(body.errors)}`);
-  return body.data;
+  const { data, errors, status } = await postGraphQL<T>(url, query, variables, token);
+  if (status !== 200 || errors || !data) throw new Error(`${query}: ${status} ${JSON.stringify(errors)}`);
+  return data;
 }
 
 async function startDataSet(label: string, sizes: Sizes): Promise<DataSet> {

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { summariseProfile } from './profile-breakdown.js';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, runBenchmark, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, postGraphQL, runBenchmark, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,15 +85,6 @@ function recordingProxy(target: string, port: number): { server: Server; recordi
   });
   state.server.listen(port, '127.0.0.1');
   return state;
-}
-
-async function post(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
 }
 
 /** Replays `requests` (round-robin) at `url` from C connections for `seconds`. */
@@ -183,10 +174,10 @@ async function main(): Promise<void> {
       const { query, signedIn } = WORKLOADS[workload];
       const sends =
         workload === 'post(id)'
-          ? postIds.slice(0, 200).map((id) => () => post(gatewayUrl, query, { id }))
+          ? postIds.slice(0, 200).map((id) => () => postGraphQL(gatewayUrl, query, { id }))
           : signedIn
-            ? users.map((user) => () => post(gatewayUrl, query, {}, user.token))
-            : [() => post(gatewayUrl, query)];
+            ? users.map((user) => () => postGraphQL(gatewayUrl, query, {}, user.token))
+            : [() => postGraphQL(gatewayUrl, query)];
       // One at a time: the gateway's de-duplication would otherwise merge identical fetches.
       for (const send of sends) {
         const result = await send();

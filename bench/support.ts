@@ -31,10 +31,11 @@ export function startProcess(core: number, [script, ...args]: [string, ...string
   return child;
 }
 
-export async function waitForHealth(url: string, seconds = 120): Promise<void> {
+/** Resolves once `url` answers 2xx (a GET, or the request `init` describes). */
+export async function waitForHealth(url: string, seconds = 120, init?: Parameters<typeof fetch>[1]): Promise<void> {
   for (let attempt = 0; attempt < seconds * 10; attempt += 1) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, init)).ok) return;
     } catch {
       // not up yet
     }
@@ -236,6 +237,12 @@ export interface TimelineSeed {
   postIds: string[];
 }
 
+/** One GraphQL request (signed in when `token` is given); the answer's body, whatever it holds. */
+export async function postGraphQL<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors?: unknown; status: number }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ query, variables }) });
+  return { ...((await response.json()) as { data?: T; errors?: unknown }), status: response.status };
+}
+
 /**
  * 40 readers registered through the gateway at `url` (they need real accounts and tokens),
  * then `posts` posts and likes on the 200 newest straight into the databases, in bulk.
@@ -243,16 +250,12 @@ export interface TimelineSeed {
 export async function seedTimeline(url: string, databases: Record<string, string>, posts: number): Promise<TimelineSeed> {
   const users: TimelineSeed['users'] = [];
   for (let i = 0; i < 40; i += 1) {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }',
-        variables: { input: { username: `reader_${i}`, email: `reader${i}@bench.dev`, password: 'benchmark password' } },
-      }),
-    });
-    const { data } = (await response.json()) as { data: { register: { accessToken: string; user: { id: string } } } };
-    users.push({ id: data.register.user.id, token: data.register.accessToken });
+    const { data } = await postGraphQL<{ register: { accessToken: string; user: { id: string } } }>(
+      url,
+      'mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }',
+      { input: { username: `reader_${i}`, email: `reader${i}@bench.dev`, password: 'benchmark password' } },
+    );
+    users.push({ id: data!.register.user.id, token: data!.register.accessToken });
   }
   const now = Date.now();
   const rows = Array.from({ length: posts }, (_, index) => [randomUUID(), users[index % users.length]!.id, `Benchmark post ${index}`, new Date(now - index * 1_000), new Date(now - index * 1_000)]);
