@@ -36,7 +36,7 @@ export interface PostsDeps {
 }
 
 /** Every column of `posts` under the name the Prisma model gives it: a raw row is a `Post`. */
-export const POST_COLUMNS = Prisma.raw('id, author_id AS "authorId", body, created_at AS "createdAt", updated_at AS "updatedAt"');
+const POST_COLUMNS = Prisma.raw('id, author_id AS "authorId", body, created_at AS "createdAt", updated_at AS "updatedAt"');
 
 /** Writing posts (each write with its event in one transaction) and reading timelines. */
 export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
