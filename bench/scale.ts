@@ -80,12 +80,18 @@ async function bulkLoad(client: pg.Client, tables: string[], load: () => Promise
   for (const { indexdef } of indexes) await client.query(indexdef);
 }
 
-/** Every table's `row_counts` (platformStats' triggers were off during the load) from its rows. */
+/** Counters in `row_counts` that are not their table's row count, and how their migrations count them. */
+const COUNTED_OTHERWISE: Record<string, string> = {
+  links: 'SELECT count(*) FROM links WHERE deleted_at IS NULL',
+  clicks: 'SELECT coalesce(sum(clicks), 0) FROM links WHERE deleted_at IS NULL',
+};
+
+/** Every `row_counts` counter (platformStats' triggers were off during the load) from the rows. */
 async function recountRows(client: pg.Client): Promise<void> {
   const { rows } = await client.query<{ table_name: string }>(`SELECT DISTINCT table_name FROM row_counts`).catch(() => ({ rows: [] as Array<{ table_name: string }> }));
-  for (const { table_name: table } of rows) {
-    await client.query(`UPDATE row_counts SET count = 0 WHERE table_name = $1`, [table]);
-    await client.query(`UPDATE row_counts SET count = (SELECT count(*) FROM "${table}") WHERE table_name = $1 AND slot = 0`, [table]);
+  for (const { table_name: counter } of rows) {
+    await client.query(`UPDATE row_counts SET count = 0 WHERE table_name = $1`, [counter]);
+    await client.query(`UPDATE row_counts SET count = (${COUNTED_OTHERWISE[counter] ?? `SELECT count(*) FROM "${counter}"`}) WHERE table_name = $1 AND slot = 0`, [counter]);
   }
 }
 
