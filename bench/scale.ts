@@ -7,6 +7,7 @@
 //
 //   npm run bench:scale                    # full size: loading takes several minutes
 //   npm run bench:scale -- --scale 0.1     # a tenth of it, for a quicker run
+//   npm run bench:scale -- --keep          # leaves the databases, to examine plans on them
 //
 // Rows are generated in PostgreSQL (INSERT … SELECT over generate_series) into the tables the
 // migrations made, with their secondary indexes dropped and triggers off during the load,
@@ -32,6 +33,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '10' },
     requests: { type: 'string', default: '20' },
     postgres: { type: 'string', default: process.env['TEST_POSTGRES_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    /** Leaves the databases in place (their URLs printed), to examine a query's plan on them. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const SCALE = Number(args.scale);
@@ -212,7 +215,8 @@ async function startDataSet(label: string, sizes: Sizes): Promise<DataSet> {
   const workDir = mkdtempSync(join(tmpdir(), `bench-scale-${label}-`));
   const stopAll = async (supergraph?: RunningSupergraph) => {
     await supergraph?.stop();
-    await databases.drop();
+    if (args.keep) console.error(`${label}: databases kept: ${Object.values(databases.urls).join(' ')}`);
+    else await databases.drop();
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
