@@ -151,7 +151,6 @@ async function checkSameAnswers(candidates: Candidate[], list: Workload[]): Prom
   }
 }
 
-/** Waits until `url` answers `{ __typename }`: the peers have no common health route. */
 async function measure(candidate: Candidate, workload: Workload): Promise<Measurement> {
   const pid = candidate.process.pid!;
   let sequence = 0;
@@ -252,6 +251,7 @@ async function main(): Promise<void> {
     ];
     children.push(...all.map((candidate) => candidate.process));
     await waitForHealth(`http://127.0.0.1:${ports.this}/health`);
+    // The peers have no common health route: each is up once it answers `{ __typename }`.
     for (const candidate of all) await waitForHealth(candidate.url, 120, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     const candidates = all.filter((candidate) => args.gateways.split(',').includes(candidate.name));
 

@@ -215,7 +215,7 @@ async function startDataSet(label: string, sizes: Sizes): Promise<DataSet> {
   const workDir = mkdtempSync(join(tmpdir(), `bench-scale-${label}-`));
   const stopAll = async (supergraph?: RunningSupergraph) => {
     await supergraph?.stop();
-    if (args.keep) console.error(`${label}: databases kept: ${Object.values(databases.urls).join(' ')}`);
+    if (args.keep) console.error(`${label}: databases kept: ${Object.values(databases.urls).map((url) => new URL(url).pathname.slice(1)).join(' ')}`);
     else await databases.drop();
     rmSync(workDir, { recursive: true, force: true });
   };
