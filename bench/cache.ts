@@ -97,14 +97,8 @@ async function main(): Promise<void> {
     const startGateway = async (port: number, env: Record<string, string>): Promise<ChildProcess> => {
       const child = startProcess(0, ['dist/gateway/main.js'], { ...gatewayEnv, ...env, PORT: String(port) });
       children.push(child);
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await waitForHealth(`http://127.0.0.1:${port}/health`);
-          return child;
-        } catch (error) {
-          if (attempt === 5) throw error;
-        }
-      }
+      await waitForHealth(`http://127.0.0.1:${port}/health`, 600);
+      return child;
     };
     const gateways = { off: await startGateway(plainPort, {}), on: await startGateway(cachedPort, { CACHE: 'true' }) };
     const urls = { off: `http://127.0.0.1:${plainPort}/graphql`, on: `http://127.0.0.1:${cachedPort}/graphql` };

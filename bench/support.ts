@@ -125,7 +125,7 @@ export interface LoadRequest {
   headers?: Record<string, string>;
 }
 
-export interface LoadResult {
+interface LoadResult {
   /** Requests answered within the measured window. */
   requests: number;
   /** Of those, answers that were not 200 or carried GraphQL errors. */
@@ -181,7 +181,7 @@ export async function closedLoop(options: {
 }
 
 /** The subgraphs of a run, each its own production process pinned to `core`. */
-export interface BenchSubgraphs {
+interface BenchSubgraphs {
   children: ChildProcess[];
   /** Each subgraph's GraphQL URL by name. */
   urls: Record<string, string>;

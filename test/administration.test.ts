@@ -12,6 +12,7 @@ import { TEST_REDIS_URL } from './support/env.js';
 import { eventually } from './support/eventually.js';
 import { dataOf, errorCodes } from './support/graphql.js';
 import type { GraphQLResult } from './support/graphql.js';
+import { BROWSER, createLinkBy } from './support/links.js';
 import { createPostBy } from './support/posts.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
@@ -74,18 +75,13 @@ const createPoll = async (who: TestUser, question: string): Promise<{ id: string
     ),
   ).createPoll;
 const closePoll = (token: string, id: string) => supergraph.request<{ closePoll: { isClosed: boolean } }>('mutation ($id: ID!) { closePoll(pollId: $id) { isClosed } }', { id }, { token });
-const createLink = async (who: TestUser | string, url: string): Promise<{ id: string; code: string }> =>
-  dataOf(
-    await supergraph.request<{ createLink: { id: string; code: string } }>('mutation ($url: String!) { createLink(input: { url: $url }) { id code } }', { url }, {
-      token: typeof who === 'string' ? who : who.accessToken,
-    }),
-  ).createLink;
+const createLink = (who: TestUser | string, url: string) => createLinkBy(supergraph, who, url);
 const deleteLink = (token: string, code: string) => supergraph.request<{ deleteLink: boolean }>('mutation ($code: String!) { deleteLink(code: $code) }', { code }, { token });
 /** A browser's visit to the public redirect: counted (bots and HEAD are not). */
 const visit = (code: string, visitor: number) =>
   fetch(new URL(`/s/${code}`, supergraph.gatewayUrl), {
     redirect: 'manual',
-    headers: { 'user-agent': `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 visitor/${visitor}` },
+    headers: { 'user-agent': `${BROWSER} visitor/${visitor}` },
   });
 
 const STATS = '{ platformStats { users posts likes polls votes links clicks courses enrollments } }';

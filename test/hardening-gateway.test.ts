@@ -182,10 +182,7 @@ describe('the gateway in production, under attack', () => {
     });
 
     test('a refusal is counted once, over HTTP and over WebSocket', async () => {
-      const directives = async (): Promise<number> => {
-        const metrics = await (await fetch(new URL('/metrics', supergraph.gatewayUrl))).text();
-        return Number(/graphql_operations_rejected_total\{[^}]*limit="directives"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
-      };
+      const directives = (): Promise<number> => rejectedBy(supergraph.gatewayUrl, 'directives');
       const query = `{ me { id ${'@include(if: true) '.repeat(51)}} }`;
       const before = await directives();
       await request(query);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CLICKS_PATH, RESOLVE_PATH } from '../contracts/links-internal.js';
 import { INTERNAL_SECRET_HEADER } from '../platform/http/internal-caller.js';
 import { eventually } from './support/eventually.js';
+import { BROWSER, createLinkBy } from './support/links.js';
 import { dataOf } from './support/graphql.js';
 import { outcomes, signUpsFrom, signUpsOverSocketFrom } from './support/sign-ups.js';
 import { startTestSupergraph } from './support/supergraph.js';
@@ -13,7 +14,6 @@ import type { TestUser } from './support/users.js';
 // anyone who reaches one can call it: what a subgraph does for the gateway only, it does for
 // a caller with the internal secret only.
 
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
 let supergraph: TestSupergraph;
 /** The secret the gateway and the subgraphs of this supergraph share (startSupergraph makes one per run). */
@@ -33,8 +33,7 @@ describe("links' internal routes", () => {
   beforeAll(async () => {
     owner = await registerUser(supergraph, 'links');
   });
-  const createLink = async (url: string): Promise<{ id: string; code: string }> =>
-    dataOf(await supergraph.request<{ createLink: { id: string; code: string } }>('mutation ($url: String!) { createLink(input: { url: $url }) { id code } }', { url }, { token: owner.accessToken })).createLink;
+  const createLink = (url: string) => createLinkBy(supergraph, owner, url);
   const clicksOf = async (code: string): Promise<number> =>
     dataOf(await supergraph.request<{ link: { clicks: number } }>('query ($code: String!) { link(code: $code) { clicks } }', { code })).link.clicks;
 

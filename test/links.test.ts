@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import jsqr from 'jsqr';
 import { sql } from './support/databases.js';
 import { dataOf, errorCodes } from './support/graphql.js';
+import { BROWSER } from './support/links.js';
 import { channelSubscribers } from './support/redis.js';
 import { startTestSupergraph } from './support/supergraph.js';
 import type { TestSupergraph } from './support/supergraph.js';
@@ -18,7 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => supergraph.stop());
 
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 const LINK_FIELDS = 'id code url shortUrl createdAt expiresAt clicks uniqueVisitors owner { username }';
 
 interface LinkView {

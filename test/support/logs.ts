@@ -9,7 +9,7 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-export interface CapturedLogs {
+interface CapturedLogs {
   /** For startTestSupergraph's `logOutput`: every process writes here instead of stderr. */
   output: LogOutput;
   /** The lines written while `run` ran (settling after a short pause, as lines follow answers). */
