@@ -21,6 +21,9 @@ interface TextRule {
   multiline?: boolean;
 }
 
+/** The first `max` UTF-16 units of `text`, with `…` when it was longer: for audit details and logs. */
+export const excerpt = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 /** Length in characters as a person counts them (code points), not UTF-16 units. */
 export const characterCount = (value: string): number => [...value].length;
 

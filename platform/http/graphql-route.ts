@@ -90,8 +90,9 @@ async function handle<TContext extends BaseContext>(
     if (body.message === 'aborted') return;
     // The rest of an oversized body is still on the wire: the connection cannot be reused.
     const tooLarge = body.message === 'too large';
-    if (tooLarge) onRejected?.([appError('BAD_USER_INPUT', `The request body is larger than ${bodyLimit} bytes.`, { limit: 'body_bytes' })]);
-    sendJson(response, tooLarge ? 413 : 400, graphqlErrorBody(body.message, bodyLimit), tooLarge ? { connection: 'close' } : {});
+    const message = tooLarge ? `The request body is larger than ${bodyLimit} bytes.` : 'The request body is not valid JSON.';
+    if (tooLarge) onRejected?.([appError('BAD_USER_INPUT', message, { limit: 'body_bytes' })]);
+    sendJson(response, tooLarge ? 413 : 400, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }, tooLarge ? { connection: 'close' } : {});
     if (tooLarge) response.once('finish', () => request.destroy());
     return;
   }
@@ -105,11 +106,6 @@ async function handle<TContext extends BaseContext>(
     context: () => context(request, body),
   });
   await writeResult(request, response, result);
-}
-
-function graphqlErrorBody(reason: string, bodyLimit: number): unknown {
-  const message = reason === 'too large' ? `The request body is larger than ${bodyLimit} bytes.` : 'The request body is not valid JSON.';
-  return { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { prismaErrorCode, TRANSACTION_OPTIONS } from '../../platform/data/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/messaging/outbox.js';
+import { excerpt } from '../../platform/text.js';
 import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import { emptyConnection, keysetPage } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
@@ -31,8 +32,8 @@ export interface CreateLinkInput {
   expiresAt?: Date | null | undefined;
 }
 
-/** What the audit log keeps of a deleted link's target: enough to tell which link it was. */
-const urlExcerpt = (url: string): string => (url.length > 200 ? `${url.slice(0, 200)}…` : url);
+/** What the audit log keeps of a deleted link's target, in characters: enough to tell which link it was. */
+const AUDITED_URL_LENGTH = 200;
 
 /** Generated codes collide once in billions; a few retries make a failure practically impossible. */
 const GENERATE_ATTEMPTS = 5;
@@ -91,7 +92,7 @@ export function createLinks({ db, relay, pubsub, codes, shortLinkBaseUrl }: Link
         await tx.link.update({ where: { id: link.id }, data: { deletedAt: new Date() } });
         // Someone else's link: an admin's moderation, which the audit log keeps.
         if (link.owner_id === viewer.id) return false;
-        await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'LINK_DELETED_BY_ADMIN', subjectType: 'Link', subjectId: link.id, detail: `by user ${link.owner_id}: ${link.code} → ${urlExcerpt(link.url)}`, domain: 'links' }));
+        await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'LINK_DELETED_BY_ADMIN', subjectType: 'Link', subjectId: link.id, detail: `by user ${link.owner_id}: ${link.code} → ${excerpt(link.url, AUDITED_URL_LENGTH)}`, domain: 'links' }));
         return true;
       }, TRANSACTION_OPTIONS);
       await announce(codeKey);

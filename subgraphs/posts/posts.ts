@@ -12,7 +12,7 @@ import type { PageRequest } from '../../platform/pagination.js';
 import { auditRecorded } from '../../contracts/audit-events.js';
 import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import { postCreated, postDeleted } from '../../contracts/post-events.js';
-import { requireText } from '../../platform/text.js';
+import { excerpt, requireText } from '../../platform/text.js';
 import type { PostConnectionModel } from './models.js';
 
 export type Posts = ReturnType<typeof createPosts>;
@@ -23,8 +23,8 @@ export const postCreatedChannel = (authorId: string | null): string => (authorId
 /** How long deletePost waits for other domains to drop what they hold about the post. */
 const DELETE_CONSUMED_WITHIN_MS = 2_000;
 
-/** What the audit log keeps of a deleted post's body: enough to tell which post it was. */
-const excerpt = (body: string): string => (body.length > 100 ? `${body.slice(0, 100)}…` : body);
+/** What the audit log keeps of a deleted post's body, in characters: enough to tell which post it was. */
+const AUDITED_BODY_LENGTH = 100;
 
 const parseBody = (body: string): string => requireText(body, { field: 'body', max: 500, multiline: true });
 
@@ -86,7 +86,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
         if (count === 0) return null;
         const outboxRowId = await writeOutbox(tx, postDeleted({ postId: post.id, authorId: post.authorId }));
         // Someone else's post: an admin's moderation, which the audit log keeps.
-        if (post.authorId !== viewer.id) await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'POST_DELETED_BY_ADMIN', subjectType: 'Post', subjectId: post.id, detail: `by user ${post.authorId}: ${excerpt(post.body)}`, domain: 'posts' }));
+        if (post.authorId !== viewer.id) await writeOutbox(tx, auditRecorded({ actorId: viewer.id, action: 'POST_DELETED_BY_ADMIN', subjectType: 'Post', subjectId: post.id, detail: `by user ${post.authorId}: ${excerpt(post.body, AUDITED_BODY_LENGTH)}`, domain: 'posts' }));
         return outboxRowId;
       }, TRANSACTION_OPTIONS);
       if (outboxId === null) throw notFound('No post has that id.');

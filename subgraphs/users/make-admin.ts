@@ -24,9 +24,9 @@ async function main(): Promise<number> {
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   const pubsub = redisUrl ? createPubSub(redisUrl, createLogger('make-admin', 'warn'), redisPrefix) : undefined;
   try {
-    const { user, changed } = await createRoles(db).promoteByUsername(username);
+    const roles = createRoles(db, pubsub && ((entities) => announceChangedEntities(pubsub, entities)));
+    const { user, changed } = await roles.promoteByUsername(username);
     console.log(changed ? `make-admin: ${user.username} is now an admin (from their next access token)` : `make-admin: ${user.username} already is an admin`);
-    if (changed && pubsub) await announceChangedEntities(pubsub, [{ type: 'User', id: user.id }]);
     return 0;
   } finally {
     await pubsub?.close();

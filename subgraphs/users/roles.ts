@@ -14,7 +14,7 @@ export type Roles = ReturnType<typeof createRoles>;
  * Changing roles. The role lives in the access token (the gateway and every subgraph read
  * it from there), so a change shows in the user's next token: at their next sign-in or
  * refresh, within 15 minutes at most. `announce` tells caches of users
- * (contracts/entity-changes.ts) a role changed through the API; make-admin announces its own.
+ * (contracts/entity-changes.ts) a role changed, once the change committed.
  */
 export function createRoles(db: PrismaClient, announce: (entities: ChangedEntity[]) => Promise<void> = async () => {}) {
   return {
@@ -48,7 +48,7 @@ export function createRoles(db: PrismaClient, announce: (entities: ChangedEntity
      */
     async promoteByUsername(username: string): Promise<{ user: UserModel; changed: boolean }> {
       const usernameKey = username.trim().toLowerCase();
-      return db.$transaction(async (tx) => {
+      const promoted = await db.$transaction(async (tx) => {
         const [row] = await tx.$queryRaw<Array<{ id: string; role: Role }>>`SELECT id::text, role FROM users WHERE username_key = ${usernameKey} FOR UPDATE`;
         if (!row) throw notFound(`No user is named ${username.trim()}.`);
         if (row.role === 'ADMIN') return { user: await tx.user.findUniqueOrThrow({ where: { id: row.id } }), changed: false };
@@ -58,6 +58,8 @@ export function createRoles(db: PrismaClient, announce: (entities: ChangedEntity
         });
         return { user, changed: true };
       }, TRANSACTION_OPTIONS);
+      if (promoted.changed) await announce([{ type: 'User', id: promoted.user.id }]);
+      return promoted;
     },
   };
 }

@@ -8,6 +8,7 @@ import type { SubgraphRuntime } from '../../platform/subgraph/manifest.js';
 import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
 import { AUDITED_STREAMS, onAuditEvent } from '../../contracts/audit-events.js';
 import { announceChangedEntities } from '../../contracts/entity-changes.js';
+import type { ChangedEntity } from '../../contracts/entity-changes.js';
 import { createAccounts } from './accounts.js';
 import { createAuditLog } from './audit.js';
 import type { UsersConfig } from './config.js';
@@ -40,6 +41,7 @@ export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphR
     };
     // What the guess limit bounds, and what an operator watches for password spraying.
     const verifications = new Counter({ name: 'password_verifications_total', help: 'Passwords checked (argon2 verifications), by operation.', labelNames: ['operation'], registers: [metrics] });
+    const announce = (entities: ChangedEntity[]) => announceChangedEntities(pubsub, entities);
     const accounts = createAccounts({
       db,
       tokens,
@@ -47,11 +49,11 @@ export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphR
       passwordGuesses,
       registrations,
       passwordVerified: (operation) => verifications.inc({ operation }),
-      announce: (entities) => announceChangedEntities(pubsub, entities),
+      announce,
     });
     const follows = createFollows({ db, pubsub });
     const directory = createDirectory(db);
-    const roles = createRoles(db, (entities) => announceChangedEntities(pubsub, entities));
+    const roles = createRoles(db, announce);
     const auditLog = createAuditLog(db);
     // Every domain's admin actions, from its own stream: events wait there while users is down.
     for (const stream of AUDITED_STREAMS) events.consume(stream, 'users', (event) => onAuditEvent(event, auditLog.record));
