@@ -20,7 +20,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly fetch: SubgraphFetch,
   ) {}
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
     const query = request.query ?? '';
     return (await this.fetch({
       service: this.service,
@@ -29,6 +30,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       variables: request.variables,
       operationName: request.operationName ?? undefined,
       operation: operationOf(query),
+      clientOperation: 'incomingRequestContext' in options ? options.incomingRequestContext.operation?.operation : undefined,
       headers: {},
       context: context as GatewayContext,
     })) as GatewayGraphQLResponse;

@@ -14,6 +14,8 @@ export interface SubgraphRequest {
   variables: Record<string, unknown> | undefined;
   operationName: string | undefined;
   operation: 'query' | 'mutation' | 'subscription';
+  /** The client's operation this fetch serves, when known: a mutation's entity fetches read what it just wrote. */
+  clientOperation?: 'query' | 'mutation' | 'subscription';
   /** Sent as they are; `content-type` is set by the transport. */
   headers: Record<string, string>;
   context: GatewayContext;

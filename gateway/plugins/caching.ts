@@ -91,8 +91,6 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
 
   /** The announcement count when the channel last (re)connected: nothing fetched before it is kept. */
   let resetAt = 0;
-  /** Requests that are mutations: their entity fetches read what the mutation just wrote, never the cache. */
-  const mutations = new WeakSet<GatewayContext>();
 
   const responseShapes = new LRUCache<string, ResponseShape | { none: true }>({ max: 2_000 });
 
@@ -146,7 +144,7 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
   async function cachedEntityFetch(request: SubgraphRequest, next: (request: SubgraphRequest) => Promise<SubgraphResponse>): Promise<SubgraphResponse> {
     const ttls = policy.entityTtls.get(request.service);
     const representations = request.variables?.['representations'];
-    if (!listening || !ttls?.size || !Array.isArray(representations) || mutations.has(request.context)) return next(request);
+    if (!listening || !ttls?.size || !Array.isArray(representations) || request.clientOperation === 'mutation') return next(request);
     const shape = policy.shapeOf(request.service, request.query);
     if (!shape || shape.nested) return next(request);
     const heardBefore = heard;
@@ -274,9 +272,6 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
       async requestDidStart() {
         let pending: { key: string; shape: ResponseShape; local: number[]; shared: number[]; heardBefore: number } | undefined;
         return {
-          async didResolveOperation({ operation, contextValue }) {
-            if (operation?.operation === 'mutation') mutations.add(contextValue);
-          },
           async responseForOperation({ operation, contextValue, document, source, schema, request }) {
             if (!listening || operation.operation !== 'query' || contextValue.authorization !== undefined) return null;
             const shapeKey = `${request.operationName ?? ''}\u0000${source}`;

@@ -1,5 +1,4 @@
 import { INTERNAL_SECRET_HEADER } from '../../platform/http/internal-caller.js';
-import type { GatewayContext } from '../context.js';
 import type { EntityPolicy } from '../entity-policy.js';
 import type { GatewayPlugin } from '../plugin.js';
 
@@ -14,24 +13,14 @@ import type { GatewayPlugin } from '../plugin.js';
  * marked `@sameForEveryViewer`), so those are shareable across viewers.
  */
 export function forwardAuthorization(internalSecret: string, entities: Pick<EntityPolicy, 'sameForEveryViewer'>): GatewayPlugin {
-  /** Requests that are mutations: their entity fetches read what the mutation wrote, so none is shared. */
-  const mutations = new WeakSet<GatewayContext>();
   return {
     name: 'forward-authorization',
-    apollo: {
-      async requestDidStart() {
-        return {
-          async didResolveOperation({ operation, contextValue }) {
-            if (operation?.operation === 'mutation') mutations.add(contextValue);
-          },
-        };
-      },
-    },
     wrapSubgraphFetch: (next) => (request) => {
       // A fetch whose answer no viewer changes goes without the token, so in-flight
-      // de-duplication shares it between viewers (their posts' authors, say).
+      // de-duplication shares it between viewers (their posts' authors, say); never within a
+      // mutation, whose fetches read what it just wrote.
       const token = request.context.authorization;
-      const authorization = token && (mutations.has(request.context) || !entities.sameForEveryViewer(request)) ? token : undefined;
+      const authorization = token && (request.clientOperation === 'mutation' || !entities.sameForEveryViewer(request)) ? token : undefined;
       const clientAddress = request.operation === 'mutation' ? request.context.clientAddress : undefined;
       if (!authorization && !clientAddress) return next(request);
       return next({
