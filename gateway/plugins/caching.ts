@@ -1,11 +1,10 @@
 import { HeaderMap } from '@apollo/server';
 import { getNamedType, isAbstractType, isCompositeType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { ENTITY_CHANGED_CHANNEL } from '../../contracts/entity-changes.js';
 import type { ChangedEntity, EntitiesChanged } from '../../contracts/entity-changes.js';
-import { fastFailingRedis, retryStrategy } from '../../platform/messaging/redis.js';
+import { fastFailingRedis, onJsonMessage, subscriberRedis } from '../../platform/messaging/redis.js';
 import { Counter } from '../../platform/observability/metrics.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import type { CacheSettings } from '../config.js';
@@ -55,7 +54,7 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
   const maxTtlSeconds = Math.max(1, ...[...policy.entityTtls.values()].flatMap((ttls) => [...ttls.values()]));
   const prefix = `${settings.redisPrefix}:cache`;
   const redis = fastFailingRedis(settings.redisUrl, logger, 'cache');
-  const subscriber = new Redis(settings.redisUrl, { retryStrategy, maxRetriesPerRequest: null });
+  const subscriber = subscriberRedis(settings.redisUrl, logger, 'cache announcements');
   const counts = { entityHit: 0, entityMiss: 0, responseHit: 0, responseMiss: 0, invalidations: 0 };
 
   // ---- in process ----
@@ -113,7 +112,6 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
     pipeline.exec().catch(() => {});
   }
 
-  subscriber.on('error', (error: Error) => logger.warn('redis connection error', { role: 'cache announcements', error: error.message }));
   subscriber.on('ready', () => {
     subscriber.subscribe(`${settings.redisPrefix}:${ENTITY_CHANGED_CHANNEL}`).then(
       () => {
@@ -127,13 +125,8 @@ export function caching(settings: CacheSettings, policy: EntityPolicy, logger: L
     );
   });
   subscriber.on('close', () => (listening = false));
-  subscriber.on('message', (_channel: string, message: string) => {
-    let changed: unknown;
-    try {
-      changed = (JSON.parse(message) as EntitiesChanged).entities;
-    } catch {
-      return;
-    }
+  onJsonMessage(subscriber, (payload) => {
+    const changed = (payload as EntitiesChanged | null)?.entities;
     if (!Array.isArray(changed)) return;
     forget(changed.filter((entity): entity is ChangedEntity => typeof entity?.type === 'string' && typeof entity?.id === 'string'));
   });

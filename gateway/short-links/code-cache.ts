@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { Redis } from 'ioredis';
 import { LINK_CHANGED_CHANNEL, resolveLinkCode } from '../../contracts/links-internal.js';
 import type { LinkChanged, LinkResolution } from '../../contracts/links-internal.js';
-import { fastFailingRedis, retryStrategy } from '../../platform/messaging/redis.js';
+import { fastFailingRedis, onJsonMessage, subscriberRedis } from '../../platform/messaging/redis.js';
 import type { Logger } from '../../platform/observability/logger.js';
 import { GONE, NOT_FOUND, redirectTo } from './responses.js';
 import type { PreparedResponse } from './responses.js';
@@ -55,17 +54,11 @@ export function createCodeCache({ linksUrl, internalSecret, ttlMs, redisUrl, red
   let changes = 0;
 
   const redis = redisUrl ? fastFailingRedis(redisUrl, logger, 'short-link cache') : null;
-  const subscriber = redisUrl ? new Redis(redisUrl, { retryStrategy, maxRetriesPerRequest: null }) : null;
+  const subscriber = redisUrl ? subscriberRedis(redisUrl, logger, 'short-link changes') : null;
   if (subscriber) {
-    subscriber.on('error', (error: Error) => logger.warn('redis connection error', { role: 'short-link changes', error: error.message }));
     void subscriber.subscribe(`${redisPrefix}:${LINK_CHANGED_CHANNEL}`).catch(() => {});
-    subscriber.on('message', (_channel: string, message: string) => {
-      let codeKey: unknown;
-      try {
-        codeKey = (JSON.parse(message) as LinkChanged).codeKey;
-      } catch {
-        return;
-      }
+    onJsonMessage(subscriber, (payload) => {
+      const codeKey = (payload as LinkChanged | null)?.codeKey;
       if (typeof codeKey !== 'string') return;
       changes += 1;
       local.delete(codeKey);

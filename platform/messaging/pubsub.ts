@@ -1,10 +1,9 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub as InProcessPubSub } from 'graphql-subscriptions';
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
 import { currentTraceparent } from '../observability/tracing.js';
-import { fastFailingRedis, retryStrategy, whenReady } from './redis.js';
+import { fastFailingRedis, subscriberRedis, whenReady } from './redis.js';
 
 /**
  * Fan-out of live events to subscription resolvers. With Redis every replica of a subgraph
@@ -38,8 +37,7 @@ export function createPubSub(redisUrl: string | undefined, logger: Logger, prefi
   // is away it fails at once (and the event is lost, as a live counter can afford), never
   // holding the request.
   const publisher = fastFailingRedis(redisUrl, logger, 'publisher');
-  const subscriber = new Redis(redisUrl, { retryStrategy, maxRetriesPerRequest: null });
-  subscriber.on('error', (error: Error) => logger.warn('redis connection error', { role: 'subscriber', error: error.message }));
+  const subscriber = subscriberRedis(redisUrl, logger, 'subscriber');
   const engine = new RedisPubSub({ publisher, subscriber });
   return wrap(engine, {
     close: async () => {

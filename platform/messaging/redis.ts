@@ -20,6 +20,29 @@ export function fastFailingRedis(url: string, logger: Logger, role: string, comm
 }
 
 /**
+ * A connection for subscribing to channels: it reconnects and re-subscribes forever, and
+ * logs its errors under `role`.
+ */
+export function subscriberRedis(url: string, logger: Logger, role: string): Redis {
+  const redis = new Redis(url, { retryStrategy, maxRetriesPerRequest: null });
+  redis.on('error', (error: Error) => logger.warn('redis connection error', { role, error: error.message }));
+  return redis;
+}
+
+/** Hands each message `subscriber` receives to `handle`, parsed as JSON; one that does not parse is dropped. */
+export function onJsonMessage(subscriber: Redis, handle: (payload: unknown) => void): void {
+  subscriber.on('message', (_channel: string, message: string) => {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      return;
+    }
+    handle(payload);
+  });
+}
+
+/**
  * Resolves once the connection is ready. Before its first connection (just after start)
  * it waits up to `timeoutMs`; after an outage began it rejects at once.
  */
