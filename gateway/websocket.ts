@@ -57,7 +57,6 @@ const NOTHING_MORE: AsyncIterable<ExecutionResult> = {
 };
 
 /** A RATE_LIMITED refusal by a socket limit; `limit` labels it in graphql_operations_rejected_total, as HTTP's refusals are. */
-const socketLimit = (limit: string, message: string): GraphQLError => appError('RATE_LIMITED', message, { limit });
 
 /**
  * graphql-ws on the gateway's `/graphql`. graphql-ws runs outside Apollo Server's request
@@ -79,11 +78,15 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
   const subscriptions = new ClientQuotas(limits.wsMaxSubscriptionsPerClient);
   const clientOf = (ctx: SocketContext): ClientIdentity => ({ address: clientAddress(ctx.extra.request, options.trustedProxyHops), userId: ctx.extra.identity?.viewer?.id });
 
+  /** Counts a refusal (as HTTP's are counted) and hands it back to be answered. */
+  const counted = (errors: readonly GraphQLError[]): readonly GraphQLError[] => (options.onRejected(errors), errors);
+  const refuse = (limit: string, message: string): readonly GraphQLError[] => counted([appError('RATE_LIMITED', message, { limit })]);
+
   const onConnect = async (ctx: SocketContext): Promise<boolean> => {
     if (!(await authenticateConnection(ctx, verifier))) return false;
     const release = sockets.acquire(clientOf(ctx));
     if (!release) {
-      options.onRejected([socketLimit('sockets', 'Too many sockets from this client')]);
+      refuse('sockets', 'Too many sockets from this client');
       ctx.extra.socket.close(TOO_MANY_SOCKETS, 'Too many sockets from this client');
       return false;
     }
@@ -93,9 +96,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
 
   const onSubscribe = async (ctx: SocketContext, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
     if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
-      const refused = [socketLimit('socket_operations', `A socket may hold at most ${MAX_OPERATIONS_PER_SOCKET} operations at once (subscriptions, and results not yet read).`)];
-      options.onRejected(refused);
-      return refused;
+      return refuse('socket_operations', `A socket may hold at most ${MAX_OPERATIONS_PER_SOCKET} operations at once (subscriptions, and results not yet read).`);
     }
     const client = clientOf(ctx);
     try {
@@ -118,10 +119,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
     const coerced = getVariableValues(planner.apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (coerced.errors) return coerced.errors.map((error) => badUserInput(hints(error.message)));
     const refused = limitErrors(planner.apiSchema, document, coerced.coerced, operationName, limits);
-    if (refused.length > 0) {
-      options.onRejected(refused);
-      return refused;
-    }
+    if (refused.length > 0) return counted(refused);
     const socket = ctx.extra.socket;
     // A graphql-ws `next` message around a result serialised once for every client of a topic.
     const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
@@ -148,9 +146,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       const { query, identity, send, client } = args.contextValue as OperationContext;
       const release = subscriptions.acquire(client);
       if (!release) {
-        const refused = [socketLimit('subscriptions', 'This client holds as many subscriptions as it may; end one first.')];
-        options.onRejected(refused);
-        return { errors: refused };
+        return { errors: refuse('subscriptions', 'This client holds as many subscriptions as it may; end one first.') };
       }
       try {
         const events = engine.subscribe({ query, document: args.document, operationName: args.operationName ?? undefined, variables: args.variableValues ?? {}, identity, send });
@@ -177,9 +173,7 @@ export function serveGatewayWebSocket(options: GatewayWebSocketOptions): { close
       // Server already formatted the errors. A client past the limit gets a small error
       // through graphql-ws instead, and the result is dropped.
       if (send(JSON.stringify(response.body.singleResult))) return NOTHING_MORE;
-      const refused = [socketLimit('unread_bytes', 'Earlier results on this socket are still unread; read them first.')];
-      options.onRejected(refused);
-      return { errors: refused };
+      return { errors: refuse('unread_bytes', 'Earlier results on this socket are still unread; read them first.') };
     },
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
     onError: (_ctx, _id, _payload, errors) => format(errors),
