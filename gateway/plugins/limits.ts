@@ -1,5 +1,6 @@
 import { getNamedType, GraphQLError, isCompositeType, Kind, SchemaMetaFieldDef, TypeMetaFieldDef, valueFromAST } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import { appError } from '../../platform/errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/pagination.js';
 import type { GatewayPlugin } from '../plugin.js';
 
@@ -41,7 +42,7 @@ interface Walk {
 
 /** A refusal by a limit: `limit` names the rule for metrics (rejected operations by limit); clients see the code and message. */
 export const tooMuch = (limit: string, message: string, field?: string): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit, ...(field && { field }), http: { status: 400 } } });
+  appError('BAD_USER_INPUT', message, { limit, ...(field && { field }), http: { status: 400 } });
 
 /**
  * Every reason to refuse the operation before it is planned: a `first` above 100, or an
