@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { summariseProfile } from './profile-breakdown.js';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, postGraphQL, runBenchmark, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, postGraphQL, runBenchmark, subgraphEnv, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,21 +132,14 @@ async function main(): Promise<void> {
     await freePort(),
   ];
   const children: ChildProcess[] = [];
-  const common = {
-    REDIS_URL: args.redis,
-    REDIS_PREFIX: `bench-${randomUUID()}`,
-    HOST: '127.0.0.1',
-    JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
-    USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersPort}/graphql`,
-    REGISTRATIONS_PER_ADDRESS: '1000',
+  const settings = {
+    urls: { users: `http://127.0.0.1:${usersPort}/graphql`, posts: `http://127.0.0.1:${postsPort}/graphql` },
+    databases: databases.urls,
+    keys,
+    redisUrl: args.redis,
+    redisPrefix: `bench-${randomUUID()}`,
   };
-  const envOf = (name: string, port: number): Record<string, string> => ({
-    ...common,
-    PORT: String(port),
-    [`${name.toUpperCase()}_DATABASE_URL`]: databases.urls[name]!,
-    ...(name === 'users' && { JWT_PRIVATE_KEY: keys.JWT_PRIVATE_KEY }),
-    ...(name === 'likes' && { POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsPort}/graphql` }),
-  });
+  const envOf = (name: string, port: number): Record<string, string> => subgraphEnv(name, { ...settings, port });
   const proxies = [recordingProxy(`http://127.0.0.1:${usersPort}/graphql`, usersProxyPort), recordingProxy(`http://127.0.0.1:${postsPort}/graphql`, postsProxyPort)];
   try {
     // 1. Capture what the gateway sends.

@@ -193,6 +193,25 @@ interface BenchSubgraphs {
  * Starts the subgraphs `names` (users first: the others find it at USERS_SUBGRAPH_URL, and
  * posts at POSTS_SUBGRAPH_URL) on fresh databases, and waits until each answers `/health`.
  */
+/** A bench subgraph's environment: production settings, its port and database, the others' URLs, users' signing key. */
+export function subgraphEnv(
+  name: string,
+  options: { port: number; urls: Record<string, string>; databases: Record<string, string>; keys: { JWT_PRIVATE_KEY: string; JWT_PUBLIC_KEY: string }; redisUrl: string; redisPrefix: string },
+): Record<string, string> {
+  return {
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: options.redisPrefix,
+    HOST: '127.0.0.1',
+    JWT_PUBLIC_KEY: options.keys.JWT_PUBLIC_KEY,
+    ...Object.fromEntries(Object.entries(options.urls).map(([other, url]) => [`${other.toUpperCase()}_SUBGRAPH_URL`, url])),
+    // Benchmarks sign up their readers from one address.
+    REGISTRATIONS_PER_ADDRESS: '1000',
+    PORT: String(options.port),
+    [`${name.toUpperCase()}_DATABASE_URL`]: options.databases[name]!,
+    ...(name === 'users' && { JWT_PRIVATE_KEY: options.keys.JWT_PRIVATE_KEY }),
+  };
+}
+
 export async function startSubgraphs(options: {
   names: string[];
   databases: Record<string, string>;
@@ -205,27 +224,8 @@ export async function startSubgraphs(options: {
   const ports = Object.fromEntries(await Promise.all(options.names.map(async (name) => [name, await freePort()] as const)));
   const urls = Object.fromEntries(options.names.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
   const redisPrefix = `bench-${randomBytes(8).toString('hex')}`;
-  const common = {
-    REDIS_URL: options.redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    HOST: '127.0.0.1',
-    JWT_PUBLIC_KEY: options.keys.JWT_PUBLIC_KEY,
-    ...Object.fromEntries(options.names.map((name) => [`${name.toUpperCase()}_SUBGRAPH_URL`, urls[name]!])),
-    // Benchmarks sign up their readers from one address.
-    REGISTRATIONS_PER_ADDRESS: '1000',
-  };
   const children = options.names.map((name) =>
-    startProcess(
-      options.core,
-      ['dist/subgraphs/main.js', name],
-      {
-        ...common,
-        PORT: String(ports[name]),
-        [`${name.toUpperCase()}_DATABASE_URL`]: options.databases[name]!,
-        ...(name === 'users' && { JWT_PRIVATE_KEY: options.keys.JWT_PRIVATE_KEY }),
-      },
-      options.nodeArgs?.[name],
-    ),
+    startProcess(options.core, ['dist/subgraphs/main.js', name], subgraphEnv(name, { ...options, port: ports[name]!, urls, redisPrefix }), options.nodeArgs?.[name]),
   );
   for (const name of options.names) await waitForHealth(`http://127.0.0.1:${ports[name]}/health`);
   return { children, urls, redisPrefix };
