@@ -79,15 +79,19 @@ export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
         const rows = await db.postLikeCount.findMany({ where: { count: { gt: 0 } }, orderBy: [{ count: 'desc' }, { postId: 'desc' }], take: first, select: { postId: true } });
         return rows.map((row) => ({ id: row.postId }));
       }
+      // Ranked by the uuid and cast for the ten rows kept: `ORDER BY post_id` on the text
+      // alias would cast every post in the window before the sort.
       const rows = await db.$queryRaw<Array<{ post_id: string }>>`
         SELECT post_id::text AS post_id FROM (
-          SELECT post_id, count FROM post_like_hours WHERE hour >= like_hour(${since}::timestamptz) + interval '1 hour'
-          UNION ALL
-          SELECT post_id, 1 FROM likes WHERE created_at >= ${since}::timestamptz AND created_at < like_hour(${since}::timestamptz) + interval '1 hour'
-        ) AS liked_since
-        GROUP BY post_id HAVING sum(count) > 0
-        ORDER BY sum(count) DESC, post_id DESC
-        LIMIT ${first}`;
+          SELECT post_id, sum(count) AS likes FROM (
+            SELECT post_id, count FROM post_like_hours WHERE hour >= like_hour(${since}::timestamptz) + interval '1 hour'
+            UNION ALL
+            SELECT post_id, 1 FROM likes WHERE created_at >= ${since}::timestamptz AND created_at < like_hour(${since}::timestamptz) + interval '1 hour'
+          ) AS liked_since
+          GROUP BY post_id HAVING sum(count) > 0
+          ORDER BY likes DESC, post_id DESC
+          LIMIT ${first}
+        ) AS top ORDER BY likes DESC, top.post_id DESC`;
       return rows.map((row) => ({ id: row.post_id }));
     },
   };
