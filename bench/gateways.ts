@@ -48,6 +48,11 @@ const { values: args } = parseArgs({
     workloads: { type: 'string', default: 'identical,varied,signed-in,five-subgraphs' },
     profile: { type: 'boolean', default: false },
     /**
+     * Node.js flags (space-separated) for a second instance of this gateway, measured beside
+     * the first as candidate `variant`: an A/B of V8 settings in one run.
+     */
+    'node-args': { type: 'string', default: '' },
+    /**
      * What the load generator accepts. The peers never compress; this gateway compresses
      * answers from 1 KiB when asked (`gzip` here measures that too).
      */
@@ -102,7 +107,10 @@ interface Measurement {
   p50: number;
   p99: number;
   cpuMsPerRequest: number;
+  /** Mean of the gateway's RSS sampled every 100 ms over the window: one reading would land anywhere on the GC's sawtooth. */
   rssMb: number;
+  /** The highest of those samples. */
+  peakRssMb: number;
   errors: number;
 }
 
@@ -156,7 +164,8 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
   let sequence = 0;
   let cpuAtOpen = 0;
   let cpuUsed = 0;
-  let rssMb = 0;
+  const rssSamples: number[] = [];
+  let sampler: NodeJS.Timeout | undefined;
   const result = await closedLoop({
     url: candidate.url,
     connections: CONNECTIONS,
@@ -167,10 +176,13 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
       return { ...request, headers: { 'accept-encoding': args['accept-encoding'], ...request.headers } };
     },
     window: (phase) => {
-      if (phase === 'open') cpuAtOpen = cpuSeconds(pid);
-      else {
+      if (phase === 'open') {
+        cpuAtOpen = cpuSeconds(pid);
+        sampler = setInterval(() => rssSamples.push(rssMegabytes(pid)), 100);
+      } else {
         cpuUsed = cpuSeconds(pid) - cpuAtOpen;
-        rssMb = rssMegabytes(pid);
+        clearInterval(sampler);
+        rssSamples.push(rssMegabytes(pid));
       }
     },
   });
@@ -181,7 +193,8 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     cpuMsPerRequest: (1_000 * cpuUsed) / Math.max(1, result.requests),
-    rssMb,
+    rssMb: rssSamples.reduce((sum, sample) => sum + sample, 0) / rssSamples.length,
+    peakRssMb: Math.max(...rssSamples),
     errors: result.errors,
   };
 }
@@ -193,24 +206,24 @@ const median = (values: number[]): number => {
 };
 
 function report(candidates: Candidate[], list: Workload[], results: Map<string, Measurement[]>): void {
-  const fields = ['requestsPerSecond', 'p50', 'p99', 'cpuMsPerRequest', 'rssMb'] as const;
+  const fields = ['requestsPerSecond', 'p50', 'p99', 'cpuMsPerRequest', 'rssMb', 'peakRssMb'] as const;
   const medianOf = (candidate: string, workload: string): Measurement => {
     const rounds = results.get(`${candidate} ${workload}`) ?? [];
     return { ...(Object.fromEntries(fields.map((field) => [field, median(rounds.map((round) => round[field]))])) as Omit<Measurement, 'errors'>), errors: rounds.reduce((sum, round) => sum + round.errors, 0) };
   };
-  console.log('\n| workload | gateway | requests/s | p50 ms | p99 ms | CPU ms/request | RSS MB | errors | ×requests/s | ×p99 | ×CPU/request | ×RSS |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| workload | gateway | requests/s | p50 ms | p99 ms | CPU ms/request | mean RSS MB | peak RSS MB | errors | ×requests/s | ×p99 | ×CPU/request | ×mean RSS | ×peak RSS |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const workload of list) {
     const anchor = medianOf(candidates[0]!.name, workload.name);
     for (const candidate of candidates) {
       const row = medianOf(candidate.name, workload.name);
       const ratio = (field: (typeof fields)[number]): string => `${(row[field] / anchor[field]).toFixed(2)}×`;
       console.log(
-        `| ${workload.name} | ${candidate.label} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.cpuMsPerRequest.toFixed(2)} | ${row.rssMb.toFixed(0)} | ${row.errors} | ${ratio('requestsPerSecond')} | ${ratio('p99')} | ${ratio('cpuMsPerRequest')} | ${ratio('rssMb')} |`,
+        `| ${workload.name} | ${candidate.label} | ${row.requestsPerSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.cpuMsPerRequest.toFixed(2)} | ${row.rssMb.toFixed(0)} | ${row.peakRssMb.toFixed(0)} | ${row.errors} | ${ratio('requestsPerSecond')} | ${ratio('p99')} | ${ratio('cpuMsPerRequest')} | ${ratio('rssMb')} | ${ratio('peakRssMb')} |`,
       );
     }
   }
-  console.log(`\nRatios are each gateway's median over ${args.rounds} rounds divided by ${candidates[0]!.label}'s; CPU is user + system time from /proc over the measured window.`);
+  console.log(`\nRatios are each gateway's median over ${args.rounds} rounds divided by ${candidates[0]!.label}'s; CPU is user + system time from /proc over the measured window; RSS is sampled from /proc every 100 ms over it.`);
 }
 
 async function main(): Promise<void> {
@@ -222,20 +235,21 @@ async function main(): Promise<void> {
     const subgraphs = await startSubgraphs({ names: SUBGRAPHS, databases: databases.urls, keys, redisUrl: args.redis, core: 1 });
     children.push(...subgraphs.children);
     const supergraphPath = supergraphFor(subgraphs.urls);
-    const ports = { this: await freePort(), apollo: await freePort(), hive: await freePort() };
+    const ports = { this: await freePort(), variant: await freePort(), apollo: await freePort(), hive: await freePort() };
+    const variantArgs = args['node-args'].split(' ').filter(Boolean);
+    const thisGateway = (port: number, nodeArgs: string[]): ChildProcess =>
+      startProcess(
+        0,
+        ['dist/gateway/main.js'],
+        // The peers have no rate limit; every request here comes from one address.
+        { PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: supergraphPath, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY, RATE_LIMIT_MAX: '0' },
+        [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []), ...nodeArgs],
+      );
     const all: Candidate[] = [
-      {
-        name: 'this',
-        label: 'this gateway',
-        url: `http://127.0.0.1:${ports.this}/graphql`,
-        process: startProcess(
-          0,
-          ['dist/gateway/main.js'],
-          // The peers have no rate limit; every request here comes from one address.
-          { PORT: String(ports.this), HOST: '127.0.0.1', SUPERGRAPH_PATH: supergraphPath, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY, RATE_LIMIT_MAX: '0' },
-          args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [],
-        ),
-      },
+      { name: 'this', label: 'this gateway', url: `http://127.0.0.1:${ports.this}/graphql`, process: thisGateway(ports.this, []) },
+      ...(variantArgs.length > 0
+        ? [{ name: 'variant', label: `this gateway, node ${variantArgs.join(' ')}`, url: `http://127.0.0.1:${ports.variant}/graphql`, process: thisGateway(ports.variant, variantArgs) }]
+        : []),
       {
         name: 'apollo',
         label: '@apollo/gateway + Apollo Server',
@@ -253,7 +267,7 @@ async function main(): Promise<void> {
     await waitForHealth(`http://127.0.0.1:${ports.this}/health`);
     // The peers have no common health route: each is up once it answers `{ __typename }`.
     for (const candidate of all) await waitForHealth(candidate.url, 120, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-    const candidates = all.filter((candidate) => args.gateways.split(',').includes(candidate.name));
+    const candidates = all.filter((candidate) => candidate.name === 'variant' || args.gateways.split(',').includes(candidate.name));
 
     const seed = await seedTimeline(all[0]!.url, databases.urls, Number(args.posts));
     await seedPollsAndLinks(databases.urls, seed);
