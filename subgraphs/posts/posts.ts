@@ -13,6 +13,7 @@ import { auditRecorded } from '../../contracts/audit-events.js';
 import { announceChangedEntities } from '../../contracts/entity-changes.js';
 import { postCreated, postDeleted } from '../../contracts/post-events.js';
 import { excerpt, requireText } from '../../platform/text.js';
+import { POST_COLUMNS } from './loaders.js';
 import type { PostConnectionModel } from './models.js';
 
 export type Posts = ReturnType<typeof createPosts>;
@@ -34,9 +35,6 @@ export interface PostsDeps {
   pubsub: PubSub;
   logger: Logger;
 }
-
-/** Every column of `posts` under the name the Prisma model gives it: a raw row is a `Post`. */
-const POST_COLUMNS = Prisma.raw('id, author_id AS "authorId", body, created_at AS "createdAt", updated_at AS "updatedAt"');
 
 /** Writing posts (each write with its event in one transaction) and reading timelines. */
 export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
