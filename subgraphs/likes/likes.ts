@@ -79,7 +79,7 @@ export function createLikes({ db, knownPosts, pubsub }: LikesDeps) {
         const rows = await db.postLikeCount.findMany({ where: { count: { gt: 0 } }, orderBy: [{ count: 'desc' }, { postId: 'desc' }], take: first, select: { postId: true } });
         return rows.map((row) => ({ id: row.postId }));
       }
-      // Ranked by the uuid and cast for the ten rows kept: `ORDER BY post_id` on the text
+      // Ranked by the uuid and cast for the `first` rows kept: `ORDER BY post_id` on the text
       // alias would cast every post in the window before the sort.
       const rows = await db.$queryRaw<Array<{ post_id: string }>>`
         SELECT post_id::text AS post_id FROM (
