@@ -15,7 +15,8 @@ export function createLoaders(db: PrismaClient) {
     rowCount: rowCountLoader(db),
     /**
      * Every `post(id)` and every entity fetch of posts: SQL through Prisma, not `findMany`,
-     * whose result mapping cost about twice the statement (bench/prisma-paths.ts).
+     * whose result mapping cost as much again as the statement (bench/prisma-paths.ts, users
+     * by id); measured on post(id) by bench/subgraphs.ts, BENCHMARKS.md "Subgraphs".
      */
     post: rowLoader((ids) => db.$queryRaw<Post[]>`SELECT ${POST_COLUMNS} FROM posts WHERE id = ANY(${[...ids]}::uuid[])`),
     /** From the maintained per-author counts: one key lookup per author, however many posts. */
