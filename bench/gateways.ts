@@ -8,7 +8,11 @@
 //
 //   npm run bench:gateways -- --connections 32 --seconds 10 --rounds 3
 //
-// `--profile` writes a CPU profile of this project's gateway to bench/results/ on exit.
+// `--profile` writes a CPU profile of this project's gateway (and of the variant) to
+// bench/results/ on exit. `--node-args="…"` adds a second instance of this gateway started
+// with those Node.js flags, candidate `variant`, measured in the same rounds: with it there
+// are four candidates, so give a multiple of 4 rounds for every candidate to take every
+// position in the order equally often.
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -165,6 +169,16 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
   let cpuAtOpen = 0;
   let cpuUsed = 0;
   const rssSamples: number[] = [];
+  // A gateway that died mid-window has no /proc entry (or, as a zombie, no VmRSS): its
+  // failed requests are reported; the sampler must not throw outside the run or add zeros.
+  const sampleRss = (): void => {
+    try {
+      const megabytes = rssMegabytes(pid);
+      if (megabytes > 0) rssSamples.push(megabytes);
+    } catch {
+      clearInterval(sampler);
+    }
+  };
   let sampler: NodeJS.Timeout | undefined;
   const result = await closedLoop({
     url: candidate.url,
@@ -178,14 +192,14 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
     window: (phase) => {
       if (phase === 'open') {
         cpuAtOpen = cpuSeconds(pid);
-        sampler = setInterval(() => rssSamples.push(rssMegabytes(pid)), 100);
+        sampler = setInterval(sampleRss, 100);
       } else {
         cpuUsed = cpuSeconds(pid) - cpuAtOpen;
         clearInterval(sampler);
-        rssSamples.push(rssMegabytes(pid));
+        sampleRss();
       }
     },
-  });
+  }).finally(() => clearInterval(sampler));
   if (result.firstError) console.warn(`! ${candidate.name} ${workload.name}: ${result.errors} errors, first: ${result.firstError}`);
   const sorted = result.latencies.sort((a, b) => a - b);
   return {
@@ -193,8 +207,8 @@ async function measure(candidate: Candidate, workload: Workload): Promise<Measur
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     cpuMsPerRequest: (1_000 * cpuUsed) / Math.max(1, result.requests),
-    rssMb: rssSamples.reduce((sum, sample) => sum + sample, 0) / rssSamples.length,
-    peakRssMb: Math.max(...rssSamples),
+    rssMb: rssSamples.length > 0 ? rssSamples.reduce((sum, sample) => sum + sample, 0) / rssSamples.length : NaN,
+    peakRssMb: rssSamples.length > 0 ? Math.max(...rssSamples) : NaN,
     errors: result.errors,
   };
 }
