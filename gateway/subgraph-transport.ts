@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ResponseBudget, SubgraphFetch, SubgraphResponse } from './plugin.js';
 
 /** A subgraph answered with an HTTP status other than 2xx. */
@@ -17,26 +17,15 @@ export class SubgraphHttpError extends GraphQLError {
   }
 }
 
-/**
- * The body as text, refusing (and no longer reading) once it passes what is left of `budget`.
- * Read with 'data' events rather than `for await`: an async iterator per fetch showed in the
- * gateway's CPU profile.
- */
-function readWithin(body: Readable, budget: ResponseBudget): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (chunk: Buffer) => {
-      budget.remainingBytes -= chunk.length;
-      if (budget.remainingBytes < 0) {
-        body.destroy();
-        reject(new GraphQLError(`The response would be larger than ${budget.maxBytes} bytes; ask for less.`, { extensions: { code: 'BAD_USER_INPUT', limit: 'response_bytes' } }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    body.once('error', reject);
-  });
+const tooLarge = (budget: ResponseBudget): GraphQLError =>
+  new GraphQLError(`The response would be larger than ${budget.maxBytes} bytes; ask for less.`, { extensions: { code: 'BAD_USER_INPUT', limit: 'response_bytes' } });
+
+/** The answer as JSON when it says it is JSON, else its text; a non-2xx status or a non-object body is an error. */
+function parseAnswer(url: string, statusCode: number, contentType: string, text: string): SubgraphResponse {
+  const parsed: unknown = /^application\/(graphql-response\+)?json/.test(contentType) ? JSON.parse(text) : text;
+  if (statusCode < 200 || statusCode >= 300) throw new SubgraphHttpError(statusCode, parsed, url);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+  return parsed as SubgraphResponse;
 }
 
 export interface SubgraphTransport {
@@ -46,8 +35,8 @@ export interface SubgraphTransport {
 
 /**
  * POSTs subgraph requests over one keep-alive connection pool per gateway with undici's
- * `request`: no web streams or `fetch` machinery per call. `RemoteGraphQLDataSource` ships
- * without a keep-alive agent (DESIGN.md).
+ * `dispatch`: no web streams, `fetch` machinery or body stream per call.
+ * `RemoteGraphQLDataSource` ships without a keep-alive agent (DESIGN.md).
  */
 export function createSubgraphTransport(): SubgraphTransport {
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 256 });
@@ -62,22 +51,51 @@ export function createSubgraphTransport(): SubgraphTransport {
     }
     return target;
   };
-  const fetch: SubgraphFetch = async ({ url, query, variables, operationName, headers, timeoutMs, budget }) => {
-    const { origin, path } = targetOf(url);
-    const { statusCode, headers: responseHeaders, body } = await agent.request({
-      origin,
-      path,
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables, operationName }),
-      ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+  // undici's low-level dispatch with a handler that collects the chunks: `request` would
+  // build a Readable body stream and its consumer per fetch, which showed in the profile.
+  const fetch: SubgraphFetch = ({ url, query, variables, operationName, headers, timeoutMs, budget }) =>
+    new Promise<SubgraphResponse>((resolve, reject) => {
+      const { origin, path } = targetOf(url);
+      const chunks: Buffer[] = [];
+      let statusCode = 0;
+      let contentType = '';
+      const handler: Dispatcher.DispatchHandler = {
+        // undici tells this handler API from its older one by this method's presence.
+        onRequestStart() {},
+        onResponseStart(_controller, status, responseHeaders) {
+          statusCode = status;
+          contentType = String(responseHeaders['content-type'] ?? '');
+        },
+        onResponseData(controller, chunk) {
+          if (budget) {
+            budget.remainingBytes -= chunk.length;
+            if (budget.remainingBytes < 0) {
+              controller.abort(tooLarge(budget));
+              return;
+            }
+          }
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          try {
+            resolve(parseAnswer(url, statusCode, contentType, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        onResponseError: (_controller, error) => reject(error),
+      };
+      agent.dispatch(
+        {
+          origin,
+          path,
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables, operationName }),
+          ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+        },
+        handler,
+      );
     });
-    const text = budget ? await readWithin(body, budget) : await body.text();
-    const isJson = /^application\/(graphql-response\+)?json/.test(String(responseHeaders['content-type'] ?? ''));
-    const parsed: unknown = isJson ? JSON.parse(text) : text;
-    if (statusCode < 200 || statusCode >= 300) throw new SubgraphHttpError(statusCode, parsed, url);
-    if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
-    return parsed as SubgraphResponse;
-  };
   return { fetch, close: () => agent.close() };
 }
