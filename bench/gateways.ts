@@ -10,9 +10,11 @@
 //
 // `--profile` writes a CPU profile of this project's gateway (and of the variant) to
 // bench/results/ on exit. `--node-args="…"` adds a second instance of this gateway started
-// with those Node.js flags, candidate `variant`, measured in the same rounds: with it there
-// are four candidates, so give a multiple of 4 rounds for every candidate to take every
-// position in the order equally often.
+// with those Node.js flags, and `--variant-dist <folder>` one started from another build
+// (`<folder>/gateway/main.js`, e.g. an older commit compiled with `tsc --outDir`): candidate
+// `variant`, measured in the same rounds. With it there are four candidates, so give a
+// multiple of 4 rounds for every candidate to take every position in the order equally
+// often (with `--gateways this`, a multiple of 2).
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -56,6 +58,8 @@ const { values: args } = parseArgs({
      * the first as candidate `variant`: an A/B of V8 settings in one run.
      */
     'node-args': { type: 'string', default: '' },
+    /** Another build of this project (a `dist/` folder, e.g. compiled from an older commit) as the variant: an A/B of code. */
+    'variant-dist': { type: 'string' },
     /**
      * What the load generator accepts. The peers never compress; this gateway compresses
      * answers from 1 KiB when asked (`gzip` here measures that too).
@@ -251,18 +255,26 @@ async function main(): Promise<void> {
     const supergraphPath = supergraphFor(subgraphs.urls);
     const ports = { this: await freePort(), variant: await freePort(), apollo: await freePort(), hive: await freePort() };
     const variantArgs = args['node-args'].split(' ').filter(Boolean);
-    const thisGateway = (port: number, nodeArgs: string[]): ChildProcess =>
+    const variantDist = args['variant-dist'];
+    const thisGateway = (port: number, nodeArgs: string[], dist = 'dist'): ChildProcess =>
       startProcess(
         0,
-        ['dist/gateway/main.js'],
+        [`${dist}/gateway/main.js`],
         // The peers have no rate limit; every request here comes from one address.
         { PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_PATH: supergraphPath, JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY, RATE_LIMIT_MAX: '0' },
         [...(args.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []), ...nodeArgs],
       );
     const all: Candidate[] = [
       { name: 'this', label: 'this gateway', url: `http://127.0.0.1:${ports.this}/graphql`, process: thisGateway(ports.this, []) },
-      ...(variantArgs.length > 0
-        ? [{ name: 'variant', label: `this gateway, node ${variantArgs.join(' ')}`, url: `http://127.0.0.1:${ports.variant}/graphql`, process: thisGateway(ports.variant, variantArgs) }]
+      ...(variantArgs.length > 0 || variantDist
+        ? [
+            {
+              name: 'variant',
+              label: ['this gateway', variantDist && `built in ${variantDist}`, variantArgs.length > 0 && `node ${variantArgs.join(' ')}`].filter(Boolean).join(', '),
+              url: `http://127.0.0.1:${ports.variant}/graphql`,
+              process: thisGateway(ports.variant, variantArgs, variantDist),
+            },
+          ]
         : []),
       {
         name: 'apollo',
