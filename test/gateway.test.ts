@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Agent, request as undiciRequest } from 'undici';
 import { errorCodes, graphql } from './support/graphql.js';
 import { openSocket } from './support/ws.js';
@@ -84,6 +85,25 @@ describe('in development', () => {
       const next = await undiciRequest(supergraph.gatewayUrl, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
       expect(next.statusCode).toBe(200);
       expect(await next.body.json()).toEqual({ data: { me: null } });
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test('an oversized body streamed without a length is refused with 413 once it passes the limit', async () => {
+    const chunk = Buffer.from(`${'x'.repeat(64 * 1024 - 1)}\n`);
+    async function* upload(): AsyncGenerator<Buffer> {
+      yield Buffer.from('{"query":"{ me { id } } #');
+      // 2 MiB, twice the limit; the server stops reading after the first.
+      for (let sent = 0; sent < 32; sent += 1) yield chunk;
+      yield Buffer.from('"}');
+    }
+    const agent = new Agent({ connections: 1 });
+    try {
+      const big = await undiciRequest(supergraph.gatewayUrl, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: Readable.from(upload()) });
+      expect(big.statusCode).toBe(413);
+      expect(big.headers['connection']).toBe('close');
+      expect(((await big.body.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('BAD_USER_INPUT');
     } finally {
       await agent.close();
     }
