@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Agent, request as undiciRequest } from 'undici';
 import { CLICKS_PATH, RESOLVE_PATH } from '../contracts/links-internal.js';
 import { INTERNAL_SECRET_HEADER } from '../platform/http/internal-caller.js';
 import { eventually } from './support/eventually.js';
@@ -52,6 +53,22 @@ describe("links' internal routes", () => {
     const clicks = await fetch(linksRoute(CLICKS_PATH), { method: 'POST', headers: { 'content-type': 'application/json', ...secretHeader(value) }, body: JSON.stringify(batch) });
     expect(clicks.status).toBe(403);
     expect(await clicksOf(link.code)).toBe(0);
+  });
+
+  test('refuse a click batch over their body limit with 413 and close its connection, the rest of it unread', async () => {
+    const agent = new Agent({ connections: 1 });
+    try {
+      const big = await undiciRequest(linksRoute(CLICKS_PATH), {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', ...secretHeader(secret) },
+        body: JSON.stringify({ id: 'x'.repeat(5 * 1024 * 1024), clicks: [] }),
+      });
+      expect([big.statusCode, big.headers['connection']]).toEqual([413, 'close']);
+      expect(await big.body.json()).toEqual({ error: expect.stringMatching(/at most \d+ bytes/) });
+    } finally {
+      await agent.close();
+    }
   });
 
   test('answer the gateway, which has the secret', async () => {

@@ -112,12 +112,14 @@ async function handle<TContext extends BaseContext>(
  * The parsed JSON body, the raw text for other content types, or an Error saying what is
  * wrong: `too large`, `invalid json`, or `aborted` (the client went away mid-body). Read with
  * 'data' events rather than `for await`, whose async iterator per request showed in the
- * gateway's and the subgraphs' CPU profiles. A body found too large mid-way is left unread
- * (the caller answers 413 and closes the connection).
+ * gateway's and the subgraphs' CPU profiles. A body found too large is left unread, mid-way
+ * or from its Content-Length: the caller answers 413 and closes the connection.
  */
 export function readBody(request: IncomingMessage, bodyLimit: number): Promise<unknown> {
   if (request.method !== 'POST') return Promise.resolve(undefined);
   if (Number(request.headers['content-length'] ?? 0) > bodyLimit) return Promise.resolve(new Error('too large'));
+  // Its 'end' or 'close' will not come again: waiting for them would never settle.
+  if (request.readableEnded || request.destroyed) return Promise.resolve(new Error('aborted'));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -138,6 +140,8 @@ export function readBody(request: IncomingMessage, bodyLimit: number): Promise<u
     // Reading a request fails only when its connection does: a reset, an upload cut short.
     const onAborted = (): void => settle(new Error('aborted'));
     request.on('data', onData).once('end', onEnd).once('error', onAborted).once('close', onAborted);
+    // A 'data' listener does not restart a request someone paused.
+    request.resume();
   });
 }
 

@@ -36,6 +36,13 @@ export function serveInternalRoutes(
   router.on(CLICKS_PATH, internalOnly(fromGateway, async (request, response) => {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'POST a click batch' }, { allow: 'POST' });
     const body = await readBody(request, BATCH_BODY_LIMIT);
+    if (body instanceof Error && body.message !== 'invalid json') {
+      batches.inc({ outcome: 'rejected' });
+      if (body.message === 'aborted') return;
+      // The rest of the body is still on the wire, unread: the connection cannot be reused.
+      response.once('finish', () => request.destroy());
+      return sendJson(response, 413, { error: `a click batch is at most ${BATCH_BODY_LIMIT} bytes` }, { connection: 'close' });
+    }
     const batch = clickBatchSchema.safeParse(body);
     if (!batch.success) {
       batches.inc({ outcome: 'rejected' });
