@@ -17,7 +17,7 @@
 // often (with `--gateways this`, a multiple of 2).
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -256,6 +256,8 @@ async function main(): Promise<void> {
     const ports = { this: await freePort(), variant: await freePort(), apollo: await freePort(), hive: await freePort() };
     const variantArgs = args['node-args'].split(' ').filter(Boolean);
     const variantDist = args['variant-dist'];
+    // Found from the project root upwards (node_modules, supergraph.yaml): a build inside this checkout.
+    if (variantDist && !existsSync(`${variantDist}/gateway/main.js`)) throw new Error(`--variant-dist: no ${variantDist}/gateway/main.js`);
     const thisGateway = (port: number, nodeArgs: string[], dist = 'dist'): ChildProcess =>
       startProcess(
         0,
