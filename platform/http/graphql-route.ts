@@ -86,14 +86,10 @@ async function handle<TContext extends BaseContext>(
   if (body instanceof Error) {
     // The client's doing, not the server's: worth a line when debugging a client, never an error.
     logger?.debug('client error', { reason: body.message, path: GRAPHQL_PATH, method: request.method });
-    // Nobody is left to answer.
-    if (body.message === 'aborted') return;
-    // The rest of an oversized body is still on the wire: the connection cannot be reused.
     const tooLarge = body.message === 'too large';
     const message = tooLarge ? `The request body is larger than ${bodyLimit} bytes.` : 'The request body is not valid JSON.';
     if (tooLarge) onRejected?.([appError('BAD_USER_INPUT', message, { limit: 'body_bytes' })]);
-    sendJson(response, tooLarge ? 413 : 400, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }, tooLarge ? { connection: 'close' } : {});
-    if (tooLarge) response.once('finish', () => request.destroy());
+    refuseBody(request, response, body, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
     return;
   }
   const headers = new HeaderMap();
@@ -143,6 +139,18 @@ export function readBody(request: IncomingMessage, bodyLimit: number): Promise<u
     // A 'data' listener does not restart a request someone paused.
     request.resume();
   });
+}
+
+/**
+ * Answers a request whose body `readBody` refused with `answer`: 413 for one too large, whose
+ * unread rest is still on the wire, so the connection is closed after it; 400 for invalid
+ * JSON; nothing for an aborted upload, since nobody is left to answer.
+ */
+export function refuseBody(request: IncomingMessage, response: ServerResponse, refusal: Error, answer: unknown): void {
+  if (refusal.message === 'aborted') return;
+  if (refusal.message !== 'too large') return sendJson(response, 400, answer);
+  response.once('finish', () => request.destroy());
+  sendJson(response, 413, answer, { connection: 'close' });
 }
 
 function parseBody(request: IncomingMessage, text: string): unknown {

@@ -1,5 +1,5 @@
 import { CLICKS_PATH, RESOLVE_PATH } from '../../contracts/links-internal.js';
-import { readBody } from '../../platform/http/graphql-route.js';
+import { readBody, refuseBody } from '../../platform/http/graphql-route.js';
 import { internalCallerCheck, internalOnly } from '../../platform/http/internal-caller.js';
 import { sendJson } from '../../platform/http/http-server.js';
 import type { Router } from '../../platform/http/http-server.js';
@@ -36,12 +36,9 @@ export function serveInternalRoutes(
   router.on(CLICKS_PATH, internalOnly(fromGateway, async (request, response) => {
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'POST a click batch' }, { allow: 'POST' });
     const body = await readBody(request, BATCH_BODY_LIMIT);
-    if (body instanceof Error && body.message !== 'invalid json') {
+    if (body instanceof Error) {
       batches.inc({ outcome: 'rejected' });
-      if (body.message === 'aborted') return;
-      // The rest of the body is still on the wire, unread: the connection cannot be reused.
-      response.once('finish', () => request.destroy());
-      return sendJson(response, 413, { error: `a click batch is at most ${BATCH_BODY_LIMIT} bytes` }, { connection: 'close' });
+      return refuseBody(request, response, body, { error: body.message === 'too large' ? `a click batch is at most ${BATCH_BODY_LIMIT} bytes` : 'not a click batch' });
     }
     const batch = clickBatchSchema.safeParse(body);
     if (!batch.success) {
