@@ -38,6 +38,12 @@ export interface GraphqlRouteOptions {
 }
 
 /**
+ * Answers a request before Apollo Server does, or returns undefined to leave it to Apollo
+ * Server. `context` makes the request's context; Apollo Server may make it again.
+ */
+export type DirectExecutor<TContext> = (request: IncomingMessage, body: unknown, context: () => Promise<TContext>) => Promise<HTTPGraphQLResponse | undefined>;
+
+/**
  * Makes a request's context before Apollo Server parses anything; `body` is the parsed JSON
  * body (undefined for GET). Throwing a GraphQLError with `extensions.http` answers with it.
  */
@@ -58,7 +64,8 @@ export function requestQuery(request: IncomingMessage, body: unknown): string | 
 }
 
 /**
- * The GraphQL route: hands the request to Apollo Server and writes its answer back,
+ * The GraphQL route: hands the request to `direct` when given, then to Apollo Server if
+ * `direct` leaves it, and writes the answer back,
  * compressed when the client accepts it and it is large. Each request is a server span that
  * continues the trace in the request's `traceparent` (the gateway's fetch, or a client's).
  */
@@ -66,9 +73,10 @@ export function graphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: RequestContext<TContext>,
   { cors, bodyLimit, tracerName, logger, onRejected }: GraphqlRouteOptions,
+  direct?: DirectExecutor<TContext>,
 ): RouteHandler {
   return (request, response) =>
-    inSpan(tracerName, `${request.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handle(apollo, context, request, response, { cors, bodyLimit, logger, onRejected }), {
+    inSpan(tracerName, `${request.method ?? 'GET'} ${GRAPHQL_PATH}`, () => handle(apollo, direct, context, request, response, { cors, bodyLimit, logger, onRejected }), {
       kind: SpanKind.SERVER,
       parent: contextFrom(request.headers),
     });
@@ -76,6 +84,7 @@ export function graphqlHandler<TContext extends BaseContext>(
 
 async function handle<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
+  direct: DirectExecutor<TContext> | undefined,
   context: RequestContext<TContext>,
   request: IncomingMessage,
   response: ServerResponse,
@@ -92,6 +101,8 @@ async function handle<TContext extends BaseContext>(
     refuseBody(request, response, body, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
     return;
   }
+  const answer = direct && (await direct(request, body, () => context(request, body)));
+  if (answer) return writeResult(request, response, answer);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

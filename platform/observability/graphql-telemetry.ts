@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { getOperationAST, GraphQLError } from 'graphql';
+import type { OperationDefinitionNode } from 'graphql';
 import { publicCode } from '../errors.js';
 import type { Logger } from './logger.js';
 import { boundedLabel, Counter, Histogram, LATENCY_BUCKETS } from './metrics.js';
@@ -38,6 +39,26 @@ export interface GraphQLTelemetry<TContext extends BaseContext> {
   plugin: ApolloServerPlugin<TContext>;
   /** Counts refusals made outside Apollo Server's pipeline (the gateway's WebSocket path). */
   countRejections(errors: readonly GraphQLError[]): void;
+  /** For requests answered outside Apollo Server (a subgraph's direct path): what the plugin reports of them. */
+  direct: DirectTelemetry;
+}
+
+/** What the plugin's hooks report, for a request that does not go through them. */
+export interface DirectTelemetry {
+  /** The errors a request ran into: limits counted, internal errors logged. */
+  encountered(errors: readonly GraphQLError[], operationName: string | null | undefined): void;
+  /** The request answered: its latency observed and its access line written. */
+  answered(request: AnsweredRequest): void;
+}
+
+export interface AnsweredRequest {
+  /** When it started, as `performance.now()`. */
+  started: number;
+  operation: OperationDefinitionNode | null | undefined;
+  /** The name the request gave, used when the document names no operation. */
+  operationName: string | null | undefined;
+  errors: readonly GraphQLError[] | undefined;
+  status: number;
 }
 
 export function graphqlTelemetry<TContext extends BaseContext>({ registry, logger, accessLog, loggedElsewhere = () => false }: GraphQLTelemetryOptions): GraphQLTelemetry<TContext> {
@@ -61,6 +82,21 @@ export function graphqlTelemetry<TContext extends BaseContext>({ registry, logge
       if (limit) rejected.inc({ limit });
     }
   };
+  const direct: DirectTelemetry = {
+    encountered(errors, name) {
+      countRejections(errors);
+      for (const error of errors) {
+        if (publicCode({ message: error.message, extensions: error.extensions }) !== 'INTERNAL_SERVER_ERROR' || loggedElsewhere(error)) continue;
+        logger.error('internal error', { operation: name ?? null, path: error.path, error: error.originalError ?? error });
+      }
+    },
+    answered({ started, operation, operationName: name, errors, status }) {
+      const seconds = (performance.now() - started) / 1000;
+      const labels = { operation_name: operationName(operation?.name?.value ?? name), operation_type: operation?.operation ?? 'unknown', outcome: outcomeOf(errors) };
+      duration.observe(labels, seconds);
+      logger[accessLog]('request', { operation: labels.operation_name, type: labels.operation_type, outcome: labels.outcome, status, durationMs: Math.round(seconds * 10_000) / 10 });
+    },
+  };
   const plugin: ApolloServerPlugin<TContext> = {
     // Apollo Server answers a context that could not be made with a 500 and logs nothing; a
     // refusal made there on purpose (a bad token, a rate limit, a document limit) has its code.
@@ -74,22 +110,15 @@ export function graphqlTelemetry<TContext extends BaseContext>({ registry, logge
       return {
         async didEncounterErrors({ errors: encountered, operationName: name, request }) {
           errors = encountered;
-          countRejections(encountered);
-          for (const error of encountered) {
-            if (publicCode({ message: error.message, extensions: error.extensions }) !== 'INTERNAL_SERVER_ERROR' || loggedElsewhere(error)) continue;
-            logger.error('internal error', { operation: name ?? request.operationName ?? null, path: error.path, error: error.originalError ?? error });
-          }
+          direct.encountered(encountered, name ?? request.operationName);
         },
         async willSendResponse({ operation, document, request, response }) {
-          const seconds = (performance.now() - started) / 1000;
           // A document that parsed but failed validation still names its operation: label it so.
           const ast = operation ?? (document ? getOperationAST(document, request.operationName) : null);
-          const labels = { operation_name: operationName(ast?.name?.value ?? request.operationName), operation_type: ast?.operation ?? 'unknown', outcome: outcomeOf(errors) };
-          duration.observe(labels, seconds);
-          logger[accessLog]('request', { operation: labels.operation_name, type: labels.operation_type, outcome: labels.outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10 });
+          direct.answered({ started, operation: ast, operationName: request.operationName, errors, status: response.http.status ?? 200 });
         },
       };
     },
   };
-  return { plugin, countRejections };
+  return { plugin, countRejections, direct };
 }

@@ -24,6 +24,7 @@ import type { Registry } from '../observability/metrics.js';
 import { projectPath } from '../paths.js';
 import { SUBGRAPH_LIMITS, SubgraphOperationLimits } from './operation-limits.js';
 import { checkInputCharacters, inputCharactersPlugin } from './input-characters.js';
+import { directExecutor } from './direct-execution.js';
 
 /** What every subgraph's request context holds; each domain adds its loaders and services. */
 export interface SubgraphContext {
@@ -59,6 +60,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphContext> {
   host: string | undefined;
   /** Shared with the gateway: only a request carrying it may name the client's address. */
   internalSecret: string;
+  /** Whether the gateway's plain requests skip Apollo Server's pipeline (direct-execution.ts). */
+  directExecution: boolean;
 }
 
 /** Subscriptions a subgraph has served over WebSocket: what the gateway's sharing is measured by. */
@@ -142,6 +145,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const httpServer = createHttpServer(router, logger);
   const schema = buildSchema(name, options.resolvers);
   refuseVanishedAccounts(schema, options.accountExists);
+  const telemetry = graphqlTelemetry<TContext>({ registry: options.registry, logger, accessLog: 'debug' });
   const apollo = new ApolloServer<TContext>({
     schema,
     // Its own limits, whoever calls: the gateway is not the only way to this port.
@@ -149,6 +153,8 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
     parseOptions: { maxTokens: SUBGRAPH_LIMITS.maxTokens },
     formatError: (formatted) => formatError(formatted, { production }),
     includeStacktraceInErrorResponses: !production,
+    // From the settings rather than Apollo's own read of NODE_ENV, as the direct path decides.
+    introspection: !production,
     // Shutdown is ours (stopOnSignals): Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     plugins: [
@@ -160,7 +166,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       inputCharactersPlugin<TContext>(),
-      graphqlTelemetry<TContext>({ registry: options.registry, logger, accessLog: 'debug' }).plugin,
+      telemetry.plugin,
     ],
     logger: apolloLogger(logger),
   });
@@ -170,7 +176,8 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const addressOf = (request: IncomingMessage): string => clientAddress(request, fromGateway(request) ? GATEWAY_HOP : 0);
   const context = async (request: IncomingMessage): Promise<TContext> =>
     options.createContext(await requestViewer(request, verifier), { clientAddress: addressOf(request) });
-  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name, logger }));
+  const direct = options.directExecution ? directExecutor<TContext>({ schema, production, telemetry: telemetry.direct }) : undefined;
+  router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name, logger }, direct));
   router.on('/metrics', metricsRoute(options.registry));
   const probes = serveProbes(router, () => failingChecks(options.readiness));
 

@@ -111,6 +111,7 @@ export async function startSubgraph<TContext extends SubgraphContext>(
       port: settings.port,
       host: settings.host,
       internalSecret: settings.internalSecret,
+      directExecution: settings.directExecution,
     });
     return {
       ...server,

@@ -21,6 +21,7 @@ const subgraphEnvSchema = {
   /** Where every domain asks whether a token's user still exists (users' routing URL by default). */
   USERS_SUBGRAPH_URL: envOptionalUrl(['http:', 'https:']),
   INTERNAL_SECRET: envInternalSecret,
+  DIRECT_EXECUTION: envBoolean(true),
 };
 
 /** Settings every subgraph has. */
@@ -36,6 +37,8 @@ export interface SubgraphSettings extends ProcessSettings {
   usersUrl: string;
   /** Shared with the gateway: proves a request came from it (platform/http/internal-caller.ts). */
   internalSecret: string;
+  /** Whether the gateway's plain requests skip Apollo Server's pipeline; false sends every request through it. */
+  directExecution: boolean;
 }
 
 /**
@@ -64,6 +67,7 @@ export function parseSubgraphEnv<Extra extends z.ZodRawShape>(
       seedDemoData: parsed.SEED_DEMO_DATA,
       usersUrl: parsed.USERS_SUBGRAPH_URL ?? 'http://localhost:4001/graphql',
       internalSecret: internalSecret(processName, parsed.INTERNAL_SECRET, common.production),
+      directExecution: parsed.DIRECT_EXECUTION,
     },
     extra: parsed as unknown as z.infer<z.ZodObject<Extra>>,
   };
