@@ -18,6 +18,31 @@ export function batchLoader<Key, Row, Value = Row>(
   });
 }
 
+/**
+ * One query for the fetches that concurrent requests make in the same turn of the event
+ * loop: each request's DataLoader batches its own loads, and this joins the batches of the
+ * requests that arrived together (a gateway under load sends a subgraph many at once), so a
+ * statement's fixed cost (Prisma's request, the driver's round trip, the socket write) is
+ * paid once for them. Every caller gets the rows of every caller's keys; a loader keeps its
+ * own. Only for fetches whose rows do not depend on who asks.
+ */
+export function coalescedFetch<Key, Row>(fetch: (keys: readonly Key[]) => Promise<Row[]>): (keys: readonly Key[]) => Promise<Row[]> {
+  let open: { keys: Set<Key>; rows: Promise<Row[]> } | null = null;
+  return (keys) => {
+    if (!open) {
+      const batch: { keys: Set<Key>; rows: Promise<Row[]> } = { keys: new Set(), rows: Promise.resolve([]) };
+      // setImmediate: after the I/O callbacks of this turn, whose requests may want rows too.
+      batch.rows = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        open = null;
+        return fetch([...batch.keys]);
+      });
+      open = batch;
+    }
+    for (const key of keys) open.keys.add(key);
+    return open.rows;
+  };
+}
+
 /** Whether each key is in the set `fetch` returns (the posts the viewer likes, say); false otherwise. */
 export const membershipLoader = <Key>(fetch: (keys: readonly Key[]) => Promise<Key[]>): DataLoader<Key, boolean> =>
   batchLoader<Key, Key, boolean>(fetch, (key) => key, () => true, false);

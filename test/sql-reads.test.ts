@@ -9,8 +9,8 @@ import type { PageRequest } from '../platform/pagination.js';
 import { decodeCursor } from '../platform/pagination.js';
 import { createPosts } from '../subgraphs/posts/posts.js';
 import type { Posts } from '../subgraphs/posts/posts.js';
-import { createLoaders as createPostLoaders } from '../subgraphs/posts/loaders.js';
-import { createLoaders } from '../subgraphs/users/loaders.js';
+import { loadersOver as postLoadersOver } from '../subgraphs/posts/loaders.js';
+import { loadersOver } from '../subgraphs/users/loaders.js';
 import { createDatabase, sql } from './support/databases.js';
 
 /** A fresh, migrated database of one domain with a Prisma client on it, dropped afterwards. */
@@ -46,7 +46,7 @@ test('users loaded by id through SQL are the rows Prisma reads, every field and 
       url,
       `INSERT INTO users (id, username, username_key, email, password_hash, updated_at) VALUES (gen_random_uuid(), 'bob', 'bob', 'bob@example.com', 'hash', now()) RETURNING id`,
     );
-    const loaders = createLoaders(db, null);
+    const loaders = loadersOver(db)(null);
     for (const userId of [alice!.id, bob!.id]) {
       const loaded = await loaders.user.load(userId);
       const model = await db.user.findUniqueOrThrow({ where: { id: userId } });
@@ -95,7 +95,7 @@ test('posts loaded by id through SQL, in one batch, are the rows Prisma reads, e
        RETURNING id`,
     );
     const ids = rows.map((row) => row.id);
-    const loaders = createPostLoaders(db);
+    const loaders = postLoadersOver(db)();
     const missing = '00000000-0000-4000-8000-0000000000ff';
     const loaded = await Promise.all([...ids, missing].map((id) => loaders.post.load(id)));
     expect(loaded[2]).toBeNull();

@@ -7,7 +7,7 @@ import { startSubgraph } from '../../platform/subgraph/start-subgraph.js';
 import { POSTS_STREAM } from '../../contracts/post-events.js';
 import type { PostsConfig } from './config.js';
 import type { Context } from './context.js';
-import { createLoaders } from './loaders.js';
+import { loadersOver } from './loaders.js';
 import { createPosts } from './posts.js';
 import { resolvers } from './resolvers.js';
 import { seedDemoPosts } from './seed.js';
@@ -19,10 +19,11 @@ export function startPostsSubgraph(config: PostsConfig, runtime: SubgraphRuntime
     if (config.seedDemoData) await seedDemoPosts(db, logger);
     const relay = startOutboxRelay(pool, events, POSTS_STREAM, logger, metrics);
     const posts = createPosts({ db, relay, pubsub, logger });
+    const loaders = loadersOver(db);
     return {
       resolvers,
       verifier: createTokenVerifier(config.verification),
-      createContext: (viewer) => ({ viewer, loaders: createLoaders(db), posts, pubsub }),
+      createContext: (viewer) => ({ viewer, loaders: loaders(), posts, pubsub }),
       close: async () => {
         relay.close();
         await db.$disconnect();

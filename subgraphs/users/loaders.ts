@@ -2,9 +2,9 @@ import { Prisma } from '../../prisma/users/generated/client.js';
 import type { PrismaClient, User } from '../../prisma/users/generated/client.js';
 import type { Viewer } from '../../platform/auth/token-verifier.js';
 import { rowCountLoader } from '../../platform/data/row-counts.js';
-import { batchLoader, listLoader, membershipLoader, rowLoader } from '../../platform/loaders.js';
+import { batchLoader, coalescedFetch, listLoader, membershipLoader, rowLoader } from '../../platform/loaders.js';
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export type Loaders = ReturnType<ReturnType<typeof loadersOver>>;
 
 /**
  * How many followed users `followingIds` (what posts needs for homeTimeline) carries: the
@@ -20,8 +20,22 @@ const USER_COLUMNS = Prisma.raw(
   'id, username, username_key AS "usernameKey", email, password_hash AS "passwordHash", display_name AS "displayName", bio, role::text AS role, created_at AS "createdAt", updated_at AS "updatedAt"',
 );
 
-/** One set per request: each batches the loads of a request into one query. */
-export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
+/**
+ * What the requests on `db` share, and makes one set of loaders per request: each batches
+ * the loads of a request into one query.
+ */
+export function loadersOver(db: PrismaClient) {
+  /**
+   * Users by id: every entity fetch from another subgraph (authors of a timeline page) comes
+   * here. SQL through Prisma, not `findMany`: bench/subgraphs.ts measured `findMany`'s
+   * per-row result mapping at about half a millisecond of CPU for 20 users. The row is the
+   * same whoever asks (fields check the viewer), so concurrent requests share the statement.
+   */
+  const usersById = coalescedFetch((ids: readonly string[]) => db.$queryRaw<User[]>`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY(${[...ids]}::uuid[])`);
+  return (viewer: Viewer | null) => createLoaders(db, viewer, usersById);
+}
+
+function createLoaders(db: PrismaClient, viewer: Viewer | null, usersById: (ids: readonly string[]) => Promise<User[]>) {
   /** From the maintained per-user counts: one key lookup per user, however many follows. */
   const countOf = (column: 'followers' | 'following') =>
     batchLoader(
@@ -33,12 +47,7 @@ export function createLoaders(db: PrismaClient, viewer: Viewer | null) {
   return {
     /** Rows per table from the maintained counters (platformStats). */
     rowCount: rowCountLoader(db),
-    /**
-     * Users by id: every entity fetch from another subgraph (authors of a timeline page) comes
-     * here. SQL through Prisma, not `findMany`: bench/subgraphs.ts measured `findMany`'s
-     * per-row result mapping at about half a millisecond of CPU for 20 users.
-     */
-    user: rowLoader((ids) => db.$queryRaw<User[]>`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY(${[...ids]}::uuid[])`),
+    user: rowLoader(usersById),
     followersCount: countOf('followers'),
     followingCount: countOf('following'),
     /** The users each user follows most recently, at most FOLLOWING_IDS_LIMIT of them. */

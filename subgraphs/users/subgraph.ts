@@ -15,7 +15,7 @@ import type { UsersConfig } from './config.js';
 import type { Context } from './context.js';
 import { createDirectory } from './directory.js';
 import { createFollows } from './follows.js';
-import { createLoaders } from './loaders.js';
+import { loadersOver } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { createRoles } from './roles.js';
 import { seedDemoData } from './seed.js';
@@ -55,13 +55,14 @@ export async function startUsersSubgraph(config: UsersConfig, runtime: SubgraphR
     const directory = createDirectory(db);
     const roles = createRoles(db, announce);
     const auditLog = createAuditLog(db);
+    const loaders = loadersOver(db);
     // Every domain's admin actions, from its own stream: events wait there while users is down.
     for (const stream of AUDITED_STREAMS) events.consume(stream, 'users', (event) => onAuditEvent(event, auditLog.record));
     router.on('/.well-known/jwks.json', (_request, response) => sendJson(response, 200, signingKey.jwks, { 'cache-control': 'public, max-age=300' }));
     return {
       resolvers,
       verifier: tokens.verifier,
-      createContext: (viewer, { clientAddress }) => ({ viewer, loaders: createLoaders(db, viewer), accounts, follows, directory, roles, auditLog, pubsub, signedInUserId: null, clientAddress }),
+      createContext: (viewer, { clientAddress }) => ({ viewer, loaders: loaders(viewer), accounts, follows, directory, roles, auditLog, pubsub, signedInUserId: null, clientAddress }),
       // Its own database is the authority: no request to itself.
       accountExists: async (id) => (await db.user.count({ where: { id } })) > 0,
       close: async () => {

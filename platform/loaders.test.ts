@@ -1,0 +1,45 @@
+import { coalescedFetch, rowLoader } from './loaders.js';
+
+/** A fetch of rows by id that records the keys of each call: what coalescedFetch sends on. */
+function recordingFetch() {
+  const calls: string[][] = [];
+  const fetch = async (ids: readonly string[]) => {
+    calls.push([...ids].sort());
+    return ids.filter((id) => id !== 'missing').map((id) => ({ id, name: `row ${id}` }));
+  };
+  return { calls, fetch };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('coalescedFetch', () => {
+  test('joins the batches of loaders that load in the same turn into one fetch, each loader getting its own rows', async () => {
+    const { calls, fetch } = recordingFetch();
+    const shared = coalescedFetch(fetch);
+    const [first, second] = [rowLoader(shared), rowLoader(shared)];
+    const rows = await Promise.all([first.load('a'), first.load('b'), second.load('b'), second.load('c'), second.load('missing')]);
+    expect(calls).toEqual([['a', 'b', 'c', 'missing']]);
+    expect(rows).toEqual([{ id: 'a', name: 'row a' }, { id: 'b', name: 'row b' }, { id: 'b', name: 'row b' }, { id: 'c', name: 'row c' }, null]);
+  });
+
+  test('fetches again for loads of a later turn', async () => {
+    const { calls, fetch } = recordingFetch();
+    const shared = coalescedFetch(fetch);
+    await rowLoader(shared).load('a');
+    await nextTurn();
+    await rowLoader(shared).load('b');
+    expect(calls).toEqual([['a'], ['b']]);
+  });
+
+  test('fails every loader of a batch whose fetch fails, and the next batch fetches anew', async () => {
+    let fail = true;
+    const shared = coalescedFetch(async (ids: readonly string[]) => {
+      if (fail) throw new Error('database gone');
+      return ids.map((id) => ({ id }));
+    });
+    const results = await Promise.allSettled([rowLoader(shared).load('a'), rowLoader(shared).load('b')]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await expect(rowLoader(shared).load('a')).resolves.toEqual({ id: 'a' });
+  });
+});
