@@ -12,6 +12,7 @@ import { badUserInput, formatError, formatResult, unauthenticated } from '../err
 import { clientAddress } from '../http/client-address.js';
 import { internalCallerCheck } from '../http/internal-caller.js';
 import { GRAPHQL_PATH, graphqlHandler, requestViewer, SUBGRAPH_BODY_LIMIT } from '../http/graphql-route.js';
+import type { DirectExecutor } from '../http/graphql-route.js';
 import { authenticateConnection, serveGraphqlWs, subscribeWithFreshContext } from '../http/graphql-ws.js';
 import { createHttpServer, listen, localUrl } from '../http/http-server.js';
 import type { Router } from '../http/http-server.js';
@@ -176,7 +177,10 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
   const addressOf = (request: IncomingMessage): string => clientAddress(request, fromGateway(request) ? GATEWAY_HOP : 0);
   const context = async (request: IncomingMessage): Promise<TContext> =>
     options.createContext(await requestViewer(request, verifier), { clientAddress: addressOf(request) });
-  const direct = options.directExecution ? directExecutor<TContext>({ schema, production, telemetry: telemetry.direct }) : undefined;
+  // Once Apollo Server stops it refuses every request; the direct path must not outlive it.
+  let stopping = false;
+  const executeDirectly = options.directExecution ? directExecutor<TContext>({ schema, production, telemetry: telemetry.direct }) : undefined;
+  const direct: DirectExecutor<TContext> | undefined = executeDirectly && ((request, body, context) => (stopping ? Promise.resolve(undefined) : executeDirectly(request, body, context)));
   router.on(GRAPHQL_PATH, graphqlHandler(apollo, context, { bodyLimit: SUBGRAPH_BODY_LIMIT, tracerName: name, logger }, direct));
   router.on('/metrics', metricsRoute(options.registry));
   const probes = serveProbes(router, () => failingChecks(options.readiness));
@@ -216,6 +220,7 @@ export async function startSubgraphServer<TContext extends SubgraphContext>(opti
     async stop() {
       await probes.drain(options.shutdownDelayMs);
       await webSocket.close();
+      stopping = true;
       await apollo.stop();
     },
   };
