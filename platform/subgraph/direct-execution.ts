@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { HeaderMap } from '@apollo/server';
-import { execute, getOperationAST, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
+import { execute, getOperationAST, NoSchemaIntrospectionCustomRule, parse, validate } from 'graphql';
 import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { formatError } from '../errors.js';
 import type { DirectExecutor } from '../http/graphql-route.js';
 import type { DirectTelemetry } from '../observability/graphql-telemetry.js';
-import { SUBGRAPH_LIMITS, SubgraphOperationLimits } from './operation-limits.js';
+import { SUBGRAPH_LIMITS, SUBGRAPH_RULES } from './operation-limits.js';
 import { checkInputCharacters } from './input-characters.js';
 
 export interface DirectExecutionOptions {
@@ -63,7 +63,7 @@ function plainRequest(request: IncomingMessage, body: unknown): PlainRequest | u
  */
 export function directExecutor<TContext>({ schema, production, telemetry }: DirectExecutionOptions): DirectExecutor<TContext> {
   // Apollo Server's rules for the subgraph: its own limits, and no introspection in production.
-  const rules = [...specifiedRules, SubgraphOperationLimits, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
+  const rules = [...SUBGRAPH_RULES, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
   const documents = new Map<string, DocumentNode | null>();
   const documentOf = (query: string): DocumentNode | null => {
     let document = documents.get(query);

@@ -4,7 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { defaultFieldResolver, execute, parse, specifiedRules, validate } from 'graphql';
+import { defaultFieldResolver, execute, parse, validate } from 'graphql';
 import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
 import type { AccountCheck } from '../auth/account-check.js';
 import type { TokenVerifier, Viewer } from '../auth/token-verifier.js';
@@ -23,7 +23,7 @@ import type { Logger } from '../observability/logger.js';
 import { metricsRoute, scrapedGauge } from '../observability/metrics.js';
 import type { Registry } from '../observability/metrics.js';
 import { projectPath } from '../paths.js';
-import { SUBGRAPH_LIMITS, SubgraphOperationLimits } from './operation-limits.js';
+import { SUBGRAPH_LIMITS, SUBGRAPH_RULES, SubgraphOperationLimits } from './operation-limits.js';
 import { checkInputCharacters, inputCharactersPlugin } from './input-characters.js';
 import { directExecutor } from './direct-execution.js';
 
@@ -125,8 +125,6 @@ function refuseVanishedAccounts(schema: GraphQLSchema, accountExists: AccountChe
  * per-address limit (sign-up).
  */
 const GATEWAY_HOP = 1;
-
-const SUBGRAPH_RULES = [...specifiedRules, SubgraphOperationLimits];
 
 /** What Apollo Server does with a subgraph's HTTP request before executing it, for graphql-ws: errors are BAD_USER_INPUT as there. */
 function parseAndValidate(schema: GraphQLSchema, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }): ExecutionArgs | GraphQLError[] {

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, specifiedRules } from 'graphql';
 import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
 
 /**
@@ -61,3 +61,6 @@ export const SubgraphOperationLimits: ValidationRule = (context: ValidationConte
     },
   };
 };
+
+/** Every rule a subgraph validates an operation with, over HTTP and WebSocket: the standard ones and its limits. */
+export const SUBGRAPH_RULES: readonly ValidationRule[] = [...specifiedRules, SubgraphOperationLimits];
