@@ -1,4 +1,4 @@
-import { coalescedFetch, rowLoader } from './loaders.js';
+import { coalescedFetch, coalescedRead, rowLoader } from './loaders.js';
 
 /** A fetch of rows by id that records the keys of each call: what coalescedFetch sends on. */
 function recordingFetch() {
@@ -31,6 +31,15 @@ describe('coalescedFetch', () => {
     expect(calls).toEqual([['a'], ['b']]);
   });
 
+  test('starts another fetch when a batch would pass its key limit, never splitting one loader\'s batch', async () => {
+    const { calls, fetch } = recordingFetch();
+    const shared = coalescedFetch(fetch, 3);
+    const [first, second, third] = [rowLoader(shared), rowLoader(shared), rowLoader(shared)];
+    const rows = await Promise.all([first.load('a'), first.load('b'), second.load('c'), second.load('d'), third.load('e'), ...['f', 'g', 'h', 'i'].map((id) => third.load(id))]);
+    expect(calls).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f', 'g', 'h', 'i']]);
+    expect(rows.map((row) => row?.id)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
+  });
+
   test('fails every loader of a batch whose fetch fails, and the next batch fetches anew', async () => {
     let fail = true;
     const shared = coalescedFetch(async (ids: readonly string[]) => {
@@ -41,5 +50,38 @@ describe('coalescedFetch', () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     fail = false;
     await expect(rowLoader(shared).load('a')).resolves.toEqual({ id: 'a' });
+  });
+});
+
+describe('coalescedRead', () => {
+  test('reads once for identical reads of the same turn, once per distinct key, and anew in a later turn', async () => {
+    const reads: string[] = [];
+    const shared = coalescedRead(
+      (page: { first: number }) => String(page.first),
+      async (page) => {
+        reads.push(String(page.first));
+        return { rows: page.first };
+      },
+    );
+    const results = await Promise.all([shared({ first: 1 }), shared({ first: 1 }), shared({ first: 2 })]);
+    expect(reads).toEqual(['1', '2']);
+    expect(results).toEqual([{ rows: 1 }, { rows: 1 }, { rows: 2 }]);
+    await shared({ first: 1 });
+    expect(reads).toEqual(['1', '2', '1']);
+  });
+
+  test('fails the readers of a failed read, and the next turn reads again', async () => {
+    let fail = true;
+    const shared = coalescedRead(
+      () => 'page',
+      async () => {
+        if (fail) throw new Error('database gone');
+        return 'rows';
+      },
+    );
+    const results = await Promise.allSettled([shared(null), shared(null)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await expect(shared(null)).resolves.toBe('rows');
   });
 });

@@ -18,28 +18,61 @@ export function batchLoader<Key, Row, Value = Row>(
   });
 }
 
+/** Resolves after the I/O callbacks of this turn, whose requests may want the same rows. */
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The most keys one coalesced statement carries; the requests that come after start another.
+ * One request's own batch is never split, whatever its size.
+ */
+export const COALESCED_KEYS_MAX = 1_000;
+
 /**
  * One query for the fetches that concurrent requests make in the same turn of the event
  * loop: each request's DataLoader batches its own loads, and this joins the batches of the
  * requests that arrived together (a gateway under load sends a subgraph many at once), so a
  * statement's fixed cost (Prisma's request, the driver's round trip, the socket write) is
  * paid once for them. Every caller gets the rows of every caller's keys; a loader keeps its
- * own. Only for fetches whose rows do not depend on who asks.
+ * own. Only for fetches whose rows do not depend on who asks. The statement starts after
+ * every request that joins it arrived, so each still sees every write committed before it
+ * asked. Joined requests share the statement's fate: keys are checked before they are
+ * loaded, so a statement fails for the database's reasons, which would fail each alone too.
  */
-export function coalescedFetch<Key, Row>(fetch: (keys: readonly Key[]) => Promise<Row[]>): (keys: readonly Key[]) => Promise<Row[]> {
+export function coalescedFetch<Key, Row>(fetch: (keys: readonly Key[]) => Promise<Row[]>, maxKeys = COALESCED_KEYS_MAX): (keys: readonly Key[]) => Promise<Row[]> {
   let open: { keys: Set<Key>; rows: Promise<Row[]> } | null = null;
   return (keys) => {
-    if (!open) {
+    if (!open || (open.keys.size > 0 && open.keys.size + keys.length > maxKeys)) {
       const batch: { keys: Set<Key>; rows: Promise<Row[]> } = { keys: new Set(), rows: Promise.resolve([]) };
-      // setImmediate: after the I/O callbacks of this turn, whose requests may want rows too.
-      batch.rows = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        open = null;
+      batch.rows = endOfTurn().then(() => {
+        if (open === batch) open = null;
         return fetch([...batch.keys]);
       });
       open = batch;
     }
     for (const key of keys) open.keys.add(key);
     return open.rows;
+  };
+}
+
+/**
+ * One read for the identical reads (same `keyOf`) that concurrent requests make in the same
+ * turn of the event loop, as `coalescedFetch` does for rows by key: the first page of the
+ * public timeline, which every visitor asks for. Every caller gets the same result object,
+ * so it must be one no caller changes, and read the same whoever asks.
+ */
+export function coalescedRead<Args, Result>(keyOf: (args: Args) => string, read: (args: Args) => Promise<Result>): (args: Args) => Promise<Result> {
+  const open = new Map<string, Promise<Result>>();
+  return (args) => {
+    const key = keyOf(args);
+    let result = open.get(key);
+    if (!result) {
+      result = endOfTurn().then(() => {
+        open.delete(key);
+        return read(args);
+      });
+      open.set(key, result);
+    }
+    return result;
   };
 }
 

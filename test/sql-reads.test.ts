@@ -12,22 +12,26 @@ import type { Posts } from '../subgraphs/posts/posts.js';
 import { loadersOver as postLoadersOver } from '../subgraphs/posts/loaders.js';
 import { loadersOver } from '../subgraphs/users/loaders.js';
 import { createDatabase, sql } from './support/databases.js';
+import { startStatementCounter } from './support/statement-counter.js';
+import type { StatementCounter } from './support/statement-counter.js';
 
 /** A fresh, migrated database of one domain with a Prisma client on it, dropped afterwards. */
 async function withDomainDatabase<Client extends { $disconnect(): Promise<void> }>(
   domain: 'users' | 'posts',
   connect: (adapter: PrismaPg) => Client,
-  run: (db: Client, url: string) => Promise<void>,
+  run: (db: Client, url: string, statements: StatementCounter) => Promise<void>,
 ): Promise<void> {
   const database = await createDatabase(`${domain}_rows`);
-  const pool = createDatabasePool(database.url, 2);
+  const counter = await startStatementCounter(database.url);
+  const pool = createDatabasePool(counter.url, 2);
   const db = connect(new PrismaPg(pool));
   try {
     await applyMigrations(database.url, projectPath('prisma', domain, 'migrations'), createLogger('sql-reads-test', 'silent'));
-    await run(db, database.url);
+    await run(db, database.url, counter);
   } finally {
     await db.$disconnect();
     await pool.end();
+    await counter.close();
     await database.close();
   }
 }
@@ -105,5 +109,27 @@ test('posts loaded by id through SQL, in one batch, are the rows Prisma reads, e
       expect(Object.keys(loaded[index]!).sort()).toEqual(Object.keys(model).sort());
       expect(loaded[index]!.createdAt).toBeInstanceOf(Date);
     }
+  });
+});
+
+test('requests for one page of the public timeline in the same turn share one statement; a later request reads anew', async () => {
+  await withDomainDatabase('posts', (adapter) => new PostsClient({ adapter }), async (db, url, statements) => {
+    const insertPost = (body: string) =>
+      sql(url, `INSERT INTO posts (id, author_id, body, updated_at) VALUES (gen_random_uuid(), '00000000-0000-4000-8000-000000000001', $1, now())`, [body]);
+    await insertPost('older');
+    const posts = createPosts({ db, relay: undefined as never, pubsub: undefined as never, logger: createLogger('timeline-shared-test', 'silent') });
+    const bodies = (page: Awaited<ReturnType<Posts['publicTimeline']>>) => page.edges.map((edge) => (edge.node as { body: string }).body);
+    await posts.publicTimeline({ first: 1, after: null });
+
+    const before = statements.count();
+    const pages = await Promise.all([...Array.from({ length: 5 }, () => posts.publicTimeline({ first: 1, after: null })), posts.publicTimeline({ first: 2, after: null })]);
+    expect(statements.count() - before).toBe(2);
+    expect(pages.map(bodies)).toEqual([...Array.from({ length: 5 }, () => ['older']), ['older']]);
+
+    // Asked after a post was written: a statement of its own, which sees it.
+    await insertPost('newer');
+    const after = statements.count();
+    expect(bodies(await posts.publicTimeline({ first: 1, after: null }))).toEqual(['newer']);
+    expect(statements.count() - after).toBe(1);
   });
 });

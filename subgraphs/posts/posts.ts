@@ -7,7 +7,8 @@ import { writeOutbox } from '../../platform/messaging/outbox.js';
 import type { OutboxRelay } from '../../platform/messaging/outbox.js';
 import type { PubSub } from '../../platform/messaging/pubsub.js';
 import type { Logger } from '../../platform/observability/logger.js';
-import { emptyConnection, keysetPage, requireId } from '../../platform/pagination.js';
+import { coalescedRead } from '../../platform/loaders.js';
+import { emptyConnection, keysetPage, pageRequestKey, requireId } from '../../platform/pagination.js';
 import type { PageRequest } from '../../platform/pagination.js';
 import { auditRecorded } from '../../contracts/audit-events.js';
 import { announceChangedEntities } from '../../contracts/entity-changes.js';
@@ -99,8 +100,9 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
      * The busiest list (every anonymous and signed-in timeline): SQL through Prisma, not
      * `findMany`, whose per-row result mapping was most of a page's cost (bench/subgraphs.ts).
      * The same keyset as `page`: rows older than the cursor by (createdAt, id), newest first.
+     * It reads the same for everyone, so concurrent requests for one page share its statement.
      */
-    publicTimeline: (request: PageRequest): Promise<PostConnectionModel> =>
+    publicTimeline: coalescedRead(pageRequestKey, (request: PageRequest): Promise<PostConnectionModel> =>
       keysetPage(
         request,
         'id',
@@ -110,6 +112,7 @@ export function createPosts({ db, relay, pubsub, logger }: PostsDeps) {
             ORDER BY created_at DESC, id DESC LIMIT ${take}`,
         (post) => post,
       ),
+    ),
     byAuthor: (authorId: string, request: PageRequest) => page({ authorId }, request),
 
     /** Posts by the users in `followingIds` (from the users subgraph, via @requires). */
