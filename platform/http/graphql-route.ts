@@ -101,7 +101,11 @@ async function handle<TContext extends BaseContext>(
     refuseBody(request, response, body, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
     return;
   }
-  const answer = direct && (await direct(request, body, () => context(request, body)));
+  // Made once: a request the direct path leaves to Apollo Server (variables that do not
+  // coerce, say) keeps the context it made, as no resolver has used it.
+  let made: Promise<TContext> | undefined;
+  const contextOnce = (): Promise<TContext> => (made ??= context(request, body));
+  const answer = direct && (await direct(request, body, contextOnce));
   if (answer) return writeResult(request, response, answer);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -110,7 +114,7 @@ async function handle<TContext extends BaseContext>(
   const url = request.url ?? '/';
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.includes('?') ? url.slice(url.indexOf('?')) : '', body },
-    context: () => context(request, body),
+    context: contextOnce,
   });
   await writeResult(request, response, result);
 }
