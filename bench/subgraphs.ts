@@ -9,7 +9,7 @@
 //    given) runs pinned to core 0 on the same databases; the captured requests are replayed
 //    straight at it from C connections in a closed loop, candidates alternating round by
 //    round. CPU ms per request is the process's user+system time from /proc over the round,
-//    divided by the requests it answered.
+//    divided by the requests it answered; RSS is read from /proc at the end of each round.
 //
 //   npm run bench:subgraphs -- --baseline .baseline-dist --rounds 3 --seconds 5
 //   npm run bench:subgraphs -- --profile   (CPU profiles under bench/results/, then summarised)
@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { summariseProfile } from './profile-breakdown.js';
-import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, postGraphQL, runBenchmark, subgraphEnv, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
+import { benchDatabases, cpuSeconds, freePort, percentile, pinSelf, postGraphQL, rssMegabytes, runBenchmark, subgraphEnv, seedTimeline, signingKeys, startProcess, tearDown, waitForHealth } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -210,14 +210,16 @@ async function main(): Promise<void> {
       const measuredFrom = performance.now();
       for (const workload of args.workloads.split(',') as Workload[]) {
         const requests = captured[service]![workload];
-        const results = new Map<string, { cpu: number; requests: number; errors: number; latencies: number[] }>();
+        const results = new Map<string, { cpu: number; requests: number; errors: number; latencies: number[]; rss: number[] }>();
         for (let round = 0; round < ROUNDS; round += 1) {
           const order = round % 2 === 0 ? candidates : [...candidates].reverse();
           for (const candidate of order) {
             const before = cpuSeconds(candidate.child.pid!);
             const result = await replay(candidate.url, requests, SECONDS);
             const cpu = cpuSeconds(candidate.child.pid!) - before;
-            const total = results.get(candidate.label) ?? { cpu: 0, requests: 0, errors: 0, latencies: [] };
+            const total = results.get(candidate.label) ?? { cpu: 0, requests: 0, errors: 0, latencies: [], rss: [] };
+            // At the round's end, under load: what the process holds while it works.
+            total.rss.push(rssMegabytes(candidate.child.pid!));
             total.cpu += cpu;
             total.requests += result.latencies.length;
             total.errors += result.errors;
@@ -229,12 +231,12 @@ async function main(): Promise<void> {
         for (const [label, total] of results) {
           const sorted = total.latencies.sort((a, b) => a - b);
           cpuMs[label] = (1_000 * total.cpu) / total.requests;
-          const row = `| ${service} | ${workload} | ${label} | ${(total.requests / (ROUNDS * SECONDS)).toFixed(0)} | ${total.errors} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${cpuMs[label]!.toFixed(3)} |`;
+          const row = `| ${service} | ${workload} | ${label} | ${(total.requests / (ROUNDS * SECONDS)).toFixed(0)} | ${total.errors} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${cpuMs[label]!.toFixed(3)} | ${(total.rss.reduce((sum, mb) => sum + mb, 0) / total.rss.length).toFixed(0)} |`;
           console.log(row);
           rows.push(row);
         }
         if (cpuMs['baseline']) {
-          const ratio = `| ${service} | ${workload} | new / baseline CPU per request: ${(cpuMs['new']! / cpuMs['baseline']).toFixed(2)}× | | | | | |`;
+          const ratio = `| ${service} | ${workload} | new / baseline CPU per request: ${(cpuMs['new']! / cpuMs['baseline']).toFixed(2)}× | | | | | | |`;
           console.log(ratio);
           rows.push(ratio);
         }
@@ -248,7 +250,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    console.log('\n| subgraph | workload | build | requests/s | errors | p50 ms | p99 ms | CPU ms per request |\n|---|---|---|---|---|---|---|---|');
+    console.log('\n| subgraph | workload | build | requests/s | errors | p50 ms | p99 ms | CPU ms per request | mean RSS MB |\n|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
   } finally {
     for (const proxy of proxies) proxy.server.close();
