@@ -218,7 +218,7 @@ async function main(): Promise<void> {
             const result = await replay(candidate.url, requests, SECONDS);
             const cpu = cpuSeconds(candidate.child.pid!) - before;
             const total = results.get(candidate.label) ?? { cpu: 0, requests: 0, errors: 0, latencies: [], rss: [] };
-            // At the round's end, under load: what the process holds while it works.
+            // Just after the round's load: what the process grew to while it worked.
             total.rss.push(rssMegabytes(candidate.child.pid!));
             total.cpu += cpu;
             total.requests += result.latencies.length;

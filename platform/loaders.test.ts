@@ -40,6 +40,36 @@ describe('coalescedFetch', () => {
     expect(rows.map((row) => row?.id)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
   });
 
+  test('counts only keys the batch lacks against its limit, and takes a batch to exactly the limit', async () => {
+    const { calls, fetch } = recordingFetch();
+    const shared = coalescedFetch(fetch, 3);
+    const [first, second, third] = [rowLoader(shared), rowLoader(shared), rowLoader(shared)];
+    await Promise.all([first.load('a'), first.load('b'), first.load('c'), second.load('c'), third.load('d')]);
+    expect(calls).toEqual([['a', 'b', 'c'], ['d']]);
+  });
+
+  test('a load made while a fetch runs gets a fetch of its own, which starts after it asked', async () => {
+    const started: string[][] = [];
+    let finish = () => {};
+    const running = new Promise<void>((resolve) => (finish = resolve));
+    const shared = coalescedFetch(async (ids: readonly string[]) => {
+      started.push([...ids]);
+      await running;
+      return ids.map((id) => ({ id }));
+    });
+    const first = rowLoader(shared).load('a');
+    // The loader dispatches on the next tick, the fetch a turn after: two turns.
+    await nextTurn();
+    await nextTurn();
+    expect(started).toEqual([['a']]);
+    const second = rowLoader(shared).load('a');
+    await nextTurn();
+    await nextTurn();
+    expect(started).toEqual([['a'], ['a']]);
+    finish();
+    await expect(Promise.all([first, second])).resolves.toEqual([{ id: 'a' }, { id: 'a' }]);
+  });
+
   test('fails every loader of a batch whose fetch fails, and the next batch fetches anew', async () => {
     let fail = true;
     const shared = coalescedFetch(async (ids: readonly string[]) => {
@@ -68,6 +98,28 @@ describe('coalescedRead', () => {
     expect(results).toEqual([{ rows: 1 }, { rows: 1 }, { rows: 2 }]);
     await shared({ first: 1 });
     expect(reads).toEqual(['1', '2', '1']);
+  });
+
+  test('a read asked for while an identical one runs is a read of its own, which starts after it asked', async () => {
+    let reads = 0;
+    let finish = () => {};
+    const running = new Promise<void>((resolve) => (finish = resolve));
+    const shared = coalescedRead(
+      () => 'page',
+      async () => {
+        reads += 1;
+        await running;
+        return reads;
+      },
+    );
+    const first = shared(null);
+    await nextTurn();
+    expect(reads).toBe(1);
+    const second = shared(null);
+    await nextTurn();
+    expect(reads).toBe(2);
+    finish();
+    await Promise.all([first, second]);
   });
 
   test('fails the readers of a failed read, and the next turn reads again', async () => {

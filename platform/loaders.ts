@@ -37,11 +37,12 @@ export const COALESCED_KEYS_MAX = 1_000;
  * every request that joins it arrived, so each still sees every write committed before it
  * asked. Joined requests share the statement's fate: keys are checked before they are
  * loaded, so a statement fails for the database's reasons, which would fail each alone too.
+ * The statement runs in the first caller's async context: only its trace shows the query.
  */
 export function coalescedFetch<Key, Row>(fetch: (keys: readonly Key[]) => Promise<Row[]>, maxKeys = COALESCED_KEYS_MAX): (keys: readonly Key[]) => Promise<Row[]> {
   let open: { keys: Set<Key>; rows: Promise<Row[]> } | null = null;
   return (keys) => {
-    if (!open || (open.keys.size > 0 && open.keys.size + keys.length > maxKeys)) {
+    if (!open || (open.keys.size > 0 && open.keys.size + unseen(open.keys, keys) > maxKeys)) {
       const batch: { keys: Set<Key>; rows: Promise<Row[]> } = { keys: new Set(), rows: Promise.resolve([]) };
       batch.rows = endOfTurn().then(() => {
         if (open === batch) open = null;
@@ -52,6 +53,13 @@ export function coalescedFetch<Key, Row>(fetch: (keys: readonly Key[]) => Promis
     for (const key of keys) open.keys.add(key);
     return open.rows;
   };
+}
+
+/** How many of `keys` are not in `batch` yet: requests for the same rows add nothing to a statement. */
+function unseen<Key>(batch: ReadonlySet<Key>, keys: readonly Key[]): number {
+  let count = 0;
+  for (const key of keys) if (!batch.has(key)) count += 1;
+  return count;
 }
 
 /**

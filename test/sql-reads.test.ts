@@ -129,7 +129,15 @@ test('requests for one page of the public timeline in the same turn share one st
     // Asked after a post was written: a statement of its own, which sees it.
     await insertPost('newer');
     const after = statements.count();
-    expect(bodies(await posts.publicTimeline({ first: 1, after: null }))).toEqual(['newer']);
+    const newest = await posts.publicTimeline({ first: 1, after: null });
+    expect(bodies(newest)).toEqual(['newer']);
     expect(statements.count() - after).toBe(1);
+
+    // Pages after different cursors are different reads, even when asked together.
+    const together = statements.count();
+    const cursor = decodeCursor(newest.pageInfo.endCursor!);
+    const [first, next] = await Promise.all([posts.publicTimeline({ first: 1, after: null }), posts.publicTimeline({ first: 1, after: cursor })]);
+    expect([bodies(first), bodies(next)]).toEqual([['newer'], ['older']]);
+    expect(statements.count() - together).toBe(2);
   });
 });

@@ -39,7 +39,7 @@ export interface GraphqlRouteOptions {
 
 /**
  * Answers a request before Apollo Server does, or returns undefined to leave it to Apollo
- * Server. `context` makes the request's context; Apollo Server may make it again.
+ * Server. `context` makes the request's context once: Apollo Server gets the same one.
  */
 export type DirectExecutor<TContext> = (request: IncomingMessage, body: unknown, context: () => Promise<TContext>) => Promise<HTTPGraphQLResponse | undefined>;
 
