@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ResponseBudget, SubgraphFetch, SubgraphResponse } from './plugin.js';
+import { subgraphBody } from './subgraph-body.js';
 
 /** A subgraph answered with an HTTP status other than 2xx. */
 export class SubgraphHttpError extends GraphQLError {
@@ -91,7 +92,7 @@ export function createSubgraphTransport(): SubgraphTransport {
           path,
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ query, variables, operationName }),
+          body: subgraphBody({ query, variables, operationName }),
           ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
         },
         handler,

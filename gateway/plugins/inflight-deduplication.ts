@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { GatewayPlugin, SubgraphResponse } from '../plugin.js';
+import { jsonOfVariables } from '../subgraph-body.js';
 
 interface InFlight {
   response: Promise<SubgraphResponse>;
@@ -22,7 +23,7 @@ export function inflightDeduplication(): GatewayPlugin {
       if (request.operation !== 'query') return next(request);
       // NUL cannot occur in a URL or in a printed GraphQL document: the key is unambiguous
       // without escaping the query, which JSON.stringify would copy character by character.
-      const key = `${request.url}\0${request.query}\0${JSON.stringify(request.variables ?? null)}\0${JSON.stringify(request.headers)}`;
+      const key = `${request.url}\0${request.query}\0${jsonOfVariables(request.variables)}\0${JSON.stringify(request.headers)}`;
       const shared = inFlight.get(key);
       if (shared) {
         shared.followers += 1;
