@@ -39,7 +39,8 @@ export interface GraphqlRouteOptions {
 
 /**
  * Answers a request before Apollo Server does, or returns undefined to leave it to Apollo
- * Server. `context` makes the request's context once: Apollo Server gets the same one.
+ * Server. `context` makes the request's context once: Apollo Server gets the same one,
+ * or, when making it failed, makes it again.
  */
 export type DirectExecutor<TContext> = (request: IncomingMessage, body: unknown, context: () => Promise<TContext>) => Promise<HTTPGraphQLResponse | undefined>;
 
@@ -102,9 +103,16 @@ async function handle<TContext extends BaseContext>(
     return;
   }
   // Made once: a request the direct path leaves to Apollo Server (variables that do not
-  // coerce, say) keeps the context it made, as no resolver has used it.
+  // coerce, say) keeps the context it made, as no resolver has used it. One that failed (a
+  // bad token) is made again, so the error Apollo Server answers with is its own.
   let made: Promise<TContext> | undefined;
-  const contextOnce = (): Promise<TContext> => (made ??= context(request, body));
+  const contextOnce = (): Promise<TContext> => {
+    if (!made) {
+      made = context(request, body);
+      made.catch(() => (made = undefined));
+    }
+    return made;
+  };
   const answer = direct && (await direct(request, body, contextOnce));
   if (answer) return writeResult(request, response, answer);
   const headers = new HeaderMap();
