@@ -1,7 +1,7 @@
 // Subgraph benchmark: what one subgraph fetch costs the subgraph, without the gateway.
 //
-// 1. Capture: users, posts and likes run with the gateway in front; the gateway reaches users
-//    and posts through a recording proxy in this process, and the three gateway workloads
+// 1. Capture: users, posts and likes run with the gateway in front; the gateway reaches each
+//    through a recording proxy in this process, and the three gateway workloads
 //    (anonymous timeline, signed-in timeline with 40 viewers, a different `post(id)` each
 //    time) are sent once each. The proxy keeps every request the gateway made: operation,
 //    variables (entity representations), `Authorization`, `X-Forwarded-For`.
@@ -12,6 +12,7 @@
 //    divided by the requests it answered; RSS is read from /proc at the end of each round.
 //
 //   npm run bench:subgraphs -- --baseline .baseline-dist --rounds 3 --seconds 5
+//   npm run bench:subgraphs -- --subgraphs likes   (posts and users unless told)
 //   npm run bench:subgraphs -- --profile   (CPU profiles under bench/results/, then summarised)
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -123,7 +124,8 @@ async function main(): Promise<void> {
   pinSelf(1);
   const databases = await benchDatabases(args.postgres, ['users', 'posts', 'likes']);
   const keys = signingKeys();
-  const [usersPort, postsPort, likesPort, gatewayPort, usersProxyPort, postsProxyPort] = [
+  const [usersPort, postsPort, likesPort, gatewayPort, usersProxyPort, postsProxyPort, likesProxyPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -140,7 +142,11 @@ async function main(): Promise<void> {
     redisPrefix: `bench-${randomUUID()}`,
   };
   const envOf = (name: string, port: number): Record<string, string> => subgraphEnv(name, { ...settings, port });
-  const proxies = [recordingProxy(`http://127.0.0.1:${usersPort}/graphql`, usersProxyPort), recordingProxy(`http://127.0.0.1:${postsPort}/graphql`, postsProxyPort)];
+  const proxies = [
+    recordingProxy(`http://127.0.0.1:${usersPort}/graphql`, usersProxyPort),
+    recordingProxy(`http://127.0.0.1:${postsPort}/graphql`, postsProxyPort),
+    recordingProxy(`http://127.0.0.1:${likesPort}/graphql`, likesProxyPort),
+  ];
   try {
     // 1. Capture what the gateway sends.
     for (const [name, port] of [['users', usersPort], ['posts', postsPort], ['likes', likesPort]] as const) {
@@ -153,7 +159,7 @@ async function main(): Promise<void> {
       JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
       USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersProxyPort}/graphql`,
       POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsProxyPort}/graphql`,
-      LIKES_SUBGRAPH_URL: `http://127.0.0.1:${likesPort}/graphql`,
+      LIKES_SUBGRAPH_URL: `http://127.0.0.1:${likesProxyPort}/graphql`,
     });
     children.push(gateway);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
@@ -176,9 +182,7 @@ async function main(): Promise<void> {
         const result = await send();
         if (result.errors) throw new Error(`${workload}: ${JSON.stringify(result.errors)}`);
       }
-      const [usersRequests, postsRequests] = proxies.map((proxy) => proxy.recording!);
-      (captured['users'] ??= {} as Record<Workload, Captured[]>)[workload] = usersRequests!;
-      (captured['posts'] ??= {} as Record<Workload, Captured[]>)[workload] = postsRequests!;
+      for (const [index, service] of ['users', 'posts', 'likes'].entries()) (captured[service] ??= {} as Record<Workload, Captured[]>)[workload] = proxies[index]!.recording!;
     }
     for (const proxy of proxies) proxy.recording = null;
     for (const [service, workloads] of Object.entries(captured)) {

@@ -8,7 +8,7 @@ import type { LikesConfig } from './config.js';
 import type { Context } from './context.js';
 import { createKnownPosts } from './known-posts.js';
 import { createLikes } from './likes.js';
-import { createLoaders } from './loaders.js';
+import { loadersOver } from './loaders.js';
 import { resolvers } from './resolvers.js';
 import { seedDemoLikes } from './seed.js';
 
@@ -20,10 +20,11 @@ export function startLikesSubgraph(config: LikesConfig, runtime: SubgraphRuntime
     const knownPosts = createKnownPosts({ db, postsUrl: config.postsUrl, logger });
     const likes = createLikes({ db, knownPosts, pubsub });
     events.consume(POSTS_STREAM, 'likes', (event) => onPostEvent(event, { created: knownPosts.created, deleted: knownPosts.deleted }));
+    const loaders = loadersOver(db);
     return {
       resolvers,
       verifier: createTokenVerifier(config.verification),
-      createContext: (viewer) => ({ viewer, loaders: createLoaders(db, viewer), likes, knownPosts, pubsub }),
+      createContext: (viewer) => ({ viewer, loaders: loaders(viewer), likes, knownPosts, pubsub }),
       close: () => db.$disconnect(),
     };
   });
