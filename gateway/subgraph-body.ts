@@ -7,8 +7,8 @@ const variablesJson = new WeakMap<object, string>();
  * request body both need them, and an entity fetch's representations are most of the bytes
  * a gateway writes. The executor builds a new object for every fetch and changes none after.
  */
-export function jsonOfVariables(variables: Record<string, unknown> | undefined): string {
-  if (variables === undefined) return 'null';
+export function jsonOfVariables(variables: Record<string, unknown> | null | undefined): string {
+  if (variables == null) return 'null';
   let json = variablesJson.get(variables);
   if (json === undefined) {
     json = JSON.stringify(variables);

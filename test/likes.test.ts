@@ -32,6 +32,25 @@ describe('likePost and unlikePost', () => {
     expect(dataOf(await like(fan, postId, 'unlikePost'))['unlikePost']?.likeCount).toBe(1);
   });
 
+  test('several in one request each answer with the state after their own write', async () => {
+    const [author, fan] = [await registerUser(supergraph, 'sequenced'), await registerUser(supergraph, 'sequencer')];
+    const postId = await createPost(author);
+    const result = await supergraph.request<Record<string, { likeCount: number; likedByViewer: boolean }>>(
+      `mutation ($id: ID!) {
+        first: likePost(postId: $id) { likeCount likedByViewer }
+        second: unlikePost(postId: $id) { likeCount likedByViewer }
+        third: likePost(postId: $id) { likeCount likedByViewer }
+      }`,
+      { id: postId },
+      { token: fan.accessToken },
+    );
+    expect(dataOf(result)).toEqual({
+      first: { likeCount: 1, likedByViewer: true },
+      second: { likeCount: 0, likedByViewer: false },
+      third: { likeCount: 1, likedByViewer: true },
+    });
+  });
+
   test('a like right after createPost finds the post, before or after posts\' event arrives', async () => {
     const author = await registerUser(supergraph, 'quick');
     for (let i = 0; i < 10; i += 1) {

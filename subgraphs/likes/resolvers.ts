@@ -4,7 +4,15 @@ import { DateTime } from '../../platform/scalars.js';
 import { platformStatsReference } from '../../contracts/platform-stats.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { postLikesChannel } from './likes.js';
-import type { PostLikeStatsModel } from './models.js';
+import type { Loaders } from './loaders.js';
+import type { PostLikeStatsModel, PostReference } from './models.js';
+
+/** The post, after dropping what `loaders` remember of its likes. */
+function forget(loaders: Loaders, post: PostReference): PostReference {
+  loaders.likeCount.clear(post.id);
+  loaders.likedByViewer.clear(post.id);
+  return post;
+}
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -14,9 +22,12 @@ export const resolvers: Resolvers = {
     popularPosts: (_, { first, since }, { likes }) => likes.popular(pageRequest({ first: first ?? 10 }).first, since ?? null),
   },
 
+  // Mutations run one after another in a request: each forgets what the request's loaders
+  // read of the post before it, so `likePost` then `unlikePost` in one request answer each
+  // with the count after its own write.
   Mutation: {
-    likePost: (_, { postId }, { viewer, likes }) => likes.like(requireViewer(viewer), postId),
-    unlikePost: (_, { postId }, { viewer, likes }) => likes.unlike(requireViewer(viewer), postId),
+    likePost: async (_, { postId }, { viewer, likes, loaders }) => forget(loaders, await likes.like(requireViewer(viewer), postId)),
+    unlikePost: async (_, { postId }, { viewer, likes, loaders }) => forget(loaders, await likes.unlike(requireViewer(viewer), postId)),
   },
 
   Subscription: {
