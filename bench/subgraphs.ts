@@ -60,9 +60,20 @@ interface Captured {
   body: string;
 }
 
+/** The subgraphs the gateway reaches through a recording proxy: each can be replayed. */
+const SERVICES = ['users', 'posts', 'likes'] as const;
+type Service = (typeof SERVICES)[number];
+
+const graphqlUrl = (port: number): string => `http://127.0.0.1:${port}/graphql`;
+
+interface RecordingProxy {
+  server: Server;
+  recording: Captured[] | null;
+}
+
 /** A proxy that forwards to `target` and keeps what it forwarded while `recording` is set. */
-function recordingProxy(target: string, port: number): { server: Server; recording: Captured[] | null } {
-  const state: { server: Server; recording: Captured[] | null } = { server: undefined as unknown as Server, recording: null };
+function recordingProxy(target: string, port: number): RecordingProxy {
+  const state: RecordingProxy = { server: undefined as unknown as Server, recording: null };
   const pool = new Pool(new URL(target).origin, { connections: 16 });
   state.server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
@@ -122,54 +133,40 @@ interface Candidate {
 
 async function main(): Promise<void> {
   pinSelf(1);
-  const databases = await benchDatabases(args.postgres, ['users', 'posts', 'likes']);
+  const databases = await benchDatabases(args.postgres, [...SERVICES]);
   const keys = signingKeys();
-  const [usersPort, postsPort, likesPort, gatewayPort, usersProxyPort, postsProxyPort, likesProxyPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const ports = {} as Record<Service, { subgraph: number; proxy: number }>;
+  for (const service of SERVICES) ports[service] = { subgraph: await freePort(), proxy: await freePort() };
+  const gatewayPort = await freePort();
   const children: ChildProcess[] = [];
   const settings = {
-    urls: { users: `http://127.0.0.1:${usersPort}/graphql`, posts: `http://127.0.0.1:${postsPort}/graphql` },
+    urls: { users: graphqlUrl(ports.users.subgraph), posts: graphqlUrl(ports.posts.subgraph) },
     databases: databases.urls,
     keys,
     redisUrl: args.redis,
     redisPrefix: `bench-${randomUUID()}`,
   };
   const envOf = (name: string, port: number): Record<string, string> => subgraphEnv(name, { ...settings, port });
-  const proxies = [
-    recordingProxy(`http://127.0.0.1:${usersPort}/graphql`, usersProxyPort),
-    recordingProxy(`http://127.0.0.1:${postsPort}/graphql`, postsProxyPort),
-    recordingProxy(`http://127.0.0.1:${likesPort}/graphql`, likesProxyPort),
-  ];
+  const proxies = Object.fromEntries(SERVICES.map((service) => [service, recordingProxy(graphqlUrl(ports[service].subgraph), ports[service].proxy)])) as Record<Service, RecordingProxy>;
   try {
     // 1. Capture what the gateway sends.
-    for (const [name, port] of [['users', usersPort], ['posts', postsPort], ['likes', likesPort]] as const) {
-      children.push(startProcess(1, [`${args.dist}/subgraphs/main.js`, name], envOf(name, port)));
-    }
-    for (const port of [usersPort, postsPort, likesPort]) await waitForHealth(`http://127.0.0.1:${port}/health`, 120);
+    for (const service of SERVICES) children.push(startProcess(1, [`${args.dist}/subgraphs/main.js`, service], envOf(service, ports[service].subgraph)));
+    for (const service of SERVICES) await waitForHealth(`http://127.0.0.1:${ports[service].subgraph}/health`, 120);
     const gateway = startProcess(1, [`${args.dist}/gateway/main.js`], {
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
       JWT_PUBLIC_KEY: keys.JWT_PUBLIC_KEY,
-      USERS_SUBGRAPH_URL: `http://127.0.0.1:${usersProxyPort}/graphql`,
-      POSTS_SUBGRAPH_URL: `http://127.0.0.1:${postsProxyPort}/graphql`,
-      LIKES_SUBGRAPH_URL: `http://127.0.0.1:${likesProxyPort}/graphql`,
+      ...Object.fromEntries(SERVICES.map((service) => [`${service.toUpperCase()}_SUBGRAPH_URL`, graphqlUrl(ports[service].proxy)])),
     });
     children.push(gateway);
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    const gatewayUrl = graphqlUrl(gatewayPort);
     await waitForHealth(`http://127.0.0.1:${gatewayPort}/health`, 120);
 
     const { users, postIds } = await seedTimeline(gatewayUrl, databases.urls, 2_000);
 
     const captured: Record<string, Record<Workload, Captured[]>> = {};
     for (const workload of Object.keys(WORKLOADS) as Workload[]) {
-      for (const proxy of proxies) proxy.recording = [];
+      for (const proxy of Object.values(proxies)) proxy.recording = [];
       const { query, signedIn } = WORKLOADS[workload];
       const sends =
         workload === 'post(id)'
@@ -182,9 +179,9 @@ async function main(): Promise<void> {
         const result = await send();
         if (result.errors) throw new Error(`${workload}: ${JSON.stringify(result.errors)}`);
       }
-      for (const [index, service] of ['users', 'posts', 'likes'].entries()) (captured[service] ??= {} as Record<Workload, Captured[]>)[workload] = proxies[index]!.recording!;
+      for (const service of SERVICES) (captured[service] ??= {} as Record<Workload, Captured[]>)[workload] = proxies[service].recording!;
     }
-    for (const proxy of proxies) proxy.recording = null;
+    for (const proxy of Object.values(proxies)) proxy.recording = null;
     for (const [service, workloads] of Object.entries(captured)) {
       for (const [workload, requests] of Object.entries(workloads)) {
         const operation = (JSON.parse(requests[0]!.body) as { query: string }).query;
@@ -205,7 +202,7 @@ async function main(): Promise<void> {
         const nodeArgs = [...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${label}`] : []), ...(label === 'new' ? args['node-args'].split(' ').filter(Boolean) : [])];
         const started = performance.now();
         const child = startProcess(0, [`${dist}/subgraphs/main.js`, service], envOf(service, port), nodeArgs);
-        candidates.push({ label, started, dist, child, url: `http://127.0.0.1:${port}/graphql` });
+        candidates.push({ label, started, dist, child, url: graphqlUrl(port) });
         // One at a time: two migrating, compiling starts on a loaded machine can outlast the wait.
         await waitForHealth(`http://127.0.0.1:${port}/health`, 120);
       }
@@ -257,7 +254,7 @@ async function main(): Promise<void> {
     console.log('\n| subgraph | workload | build | requests/s | errors | p50 ms | p99 ms | CPU ms per request | mean RSS MB |\n|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
   } finally {
-    for (const proxy of proxies) proxy.server.close();
+    for (const proxy of Object.values(proxies)) proxy.server.close();
     await tearDown(children, databases);
   }
 }
