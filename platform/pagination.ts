@@ -41,7 +41,7 @@ export function pageRequest(args: { first?: number | null; after?: string | null
 }
 
 /** The same string for two requests of the same page of a list. */
-export const pageRequestKey = ({ first, after }: PageRequest): string => (after ? `${first}:${after.at.getTime()}:${after.id}` : `${first}`);
+export const pageRequestKey = ({ first, after }: PageRequest): string => (after ? `${first}:${encodeCursor(after)}` : `${first}`);
 
 export function encodeCursor({ at, id }: Cursor): string {
   return Buffer.from(`${at.getTime()}:${id}`, 'utf8').toString('base64url');
