@@ -39,8 +39,8 @@ export interface GraphqlRouteOptions {
 
 /**
  * Answers a request before Apollo Server does, or returns undefined to leave it to Apollo
- * Server. `context` makes the request's context once: Apollo Server gets the same one,
- * or, when making it failed, makes it again.
+ * Server. `context` makes the request's context: Apollo Server gets the same one, or makes
+ * its own when making it failed.
  */
 export type DirectExecutor<TContext> = (request: IncomingMessage, body: unknown, context: () => Promise<TContext>) => Promise<HTTPGraphQLResponse | undefined>;
 
@@ -102,18 +102,21 @@ async function handle<TContext extends BaseContext>(
     refuseBody(request, response, body, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
     return;
   }
-  // Made once: a request the direct path leaves to Apollo Server (variables that do not
-  // coerce, say) keeps the context it made, as no resolver has used it. One that failed (a
-  // bad token) is made again, so the error Apollo Server answers with is its own.
+  // The context the direct path made, kept for Apollo Server when the direct path leaves it
+  // the request (variables that do not coerce, say): no resolver has used it. One that failed
+  // (a bad token) is not kept: Apollo Server makes its own, and answers with its own error.
   let made: Promise<TContext> | undefined;
-  const contextOnce = (): Promise<TContext> => {
-    if (!made) {
+  const answer =
+    direct &&
+    (await direct(request, body, async () => {
       made = context(request, body);
-      made.catch(() => (made = undefined));
-    }
-    return made;
-  };
-  const answer = direct && (await direct(request, body, contextOnce));
+      try {
+        return await made;
+      } catch (error) {
+        made = undefined;
+        throw error;
+      }
+    }));
   if (answer) return writeResult(request, response, answer);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -122,7 +125,7 @@ async function handle<TContext extends BaseContext>(
   const url = request.url ?? '/';
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.includes('?') ? url.slice(url.indexOf('?')) : '', body },
-    context: contextOnce,
+    context: () => made ?? context(request, body),
   });
   await writeResult(request, response, result);
 }
